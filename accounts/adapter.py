@@ -1,0 +1,36 @@
+"""allauth adapter: its mails go through the outbox; sign-up records the privacy consent."""
+
+import uuid
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib.sites.shortcuts import get_current_site
+from django.utils.translation import get_language
+
+from mailings.services import enqueue
+
+from .services import record_privacy_consent
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        request = context.get("request") or self.request
+        ctx = {"email": email, "current_site": get_current_site(request), **context}
+        user = context.get("user")
+        language = getattr(user, "language", None) or get_language()
+        name = template_prefix.rsplit("/", 1)[-1]
+        # Each allauth send is its own message (a new link or code), hence a fresh key.
+        enqueue(
+            to=email,
+            template=template_prefix,
+            context=ctx,
+            key=f"account:{name}:{uuid.uuid4().hex}",
+            language=language,
+        )
+
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=False)
+        user.language = (get_language() or "de")[:2]
+        record_privacy_consent(user=user)
+        if commit:
+            user.save()
+        return user

@@ -1,0 +1,70 @@
+"""The account's own parts of the export and the erasure: profile, logins, e-mails sent."""
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+
+from mailings.models import Email
+
+from .registry import PersonalDataPart, register_personal_data
+
+ERASED_ADDRESS = "geloescht@invalid"
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def export_profile(user) -> dict:
+    return {
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "phone": user.phone,
+        "language": user.language,
+        "date_joined": _iso(user.date_joined),
+        "last_login": _iso(user.last_login),
+        "privacy_consent_at": _iso(user.privacy_consent_at),
+        "privacy_consent_version": user.privacy_consent_version,
+        "email_addresses": [
+            {"email": a.email, "verified": a.verified, "primary": a.primary}
+            for a in EmailAddress.objects.filter(user=user).order_by("id")
+        ],
+        # Which second factors exist, never their secrets.
+        "second_factors": [
+            {"type": a.type, "created_at": _iso(a.created_at), "last_used_at": _iso(a.last_used_at)}
+            for a in Authenticator.objects.filter(user=user).order_by("id")
+        ],
+    }
+
+
+def erase_profile(user) -> None:
+    user.delete()  # cascades to e-mail addresses, second factors and sessions' owner rows
+
+
+def _addresses(user) -> list[str]:
+    addresses = set(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
+    return sorted(addresses | {user.email})
+
+
+def export_emails(user) -> list[dict]:
+    return [
+        {
+            "subject": e.subject,
+            "to": e.to,
+            "status": e.status,
+            "created_at": _iso(e.created_at),
+            "sent_at": _iso(e.sent_at),
+        }
+        for e in Email.objects.filter(to__in=_addresses(user)).order_by("created_at")
+    ]
+
+
+def erase_emails(user) -> None:
+    # The office keeps that a message went out (delivery statistics), not to whom or what.
+    Email.objects.filter(to__in=_addresses(user)).update(
+        to=ERASED_ADDRESS, subject="–", body_text="", body_html="", headers={}, last_error=""
+    )
+
+
+register_personal_data(PersonalDataPart("account", export_profile, erase_profile, order=0))
+register_personal_data(PersonalDataPart("emails", export_emails, erase_emails, order=10))

@@ -1,0 +1,62 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import services
+from .forms import DeleteAccountForm, ProfileForm
+from .registry import account_sections
+
+
+@login_required
+def overview(request):
+    sections = [{"section": s, "context": s.context(request.user)} for s in account_sections()]
+    return render(request, "accounts/account_detail.html", {"sections": sections})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        messages.success(request, _("Your details have been saved."))
+        response = redirect("account_overview")
+        translation.activate(user.language)
+        response.set_cookie(
+            "django_language", user.language, samesite="Lax", secure=request.is_secure()
+        )
+        return response
+    return render(request, "accounts/profile_form.html", {"form": form})
+
+
+@login_required
+def export(request):
+    data = services.export_personal_data(user=request.user)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    filename = f"kloormokers-daten-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete(request):
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        services.delete_account(user=user)
+        messages.success(request, _("Your account and your data have been deleted."))
+        return redirect("home")
+    return render(request, "accounts/account_confirm_delete.html", {"form": form})

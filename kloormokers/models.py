@@ -1,0 +1,93 @@
+"""Site-wide, staff-editable configuration: the county's identity and the legal pages."""
+
+from django.conf import settings
+from django.core.validators import FileExtensionValidator, RegexValidator
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class SiteConfiguration(models.Model):
+    """One row: who runs this portal. Defaults come from settings.COUNTY_DEFAULTS."""
+
+    county_name = models.CharField(_("county"), max_length=120)
+    office_name = models.CharField(_("office name"), max_length=120)
+    office_tagline = models.CharField(_("tagline"), max_length=200, blank=True)
+    street = models.CharField(_("street and number"), max_length=120, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail address of the office"))
+    logo = models.FileField(
+        _("logo"),
+        upload_to="site/",
+        blank=True,
+        validators=[FileExtensionValidator(["svg", "png", "jpg", "jpeg", "webp"])],
+        help_text=_("Shown in the page header. Without a logo a neutral mark is shown."),
+    )
+    theme_color = models.CharField(
+        _("theme colour"),
+        max_length=7,
+        default="#005c8a",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #005c8a."))],
+    )
+    map_center_lat = models.FloatField(_("map centre latitude"), null=True, blank=True)
+    map_center_lon = models.FloatField(_("map centre longitude"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("site configuration")
+        verbose_name_plural = _("site configuration")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="site_configuration_singleton")
+        ]
+
+    def __str__(self):
+        return f"{self.office_name} – {self.county_name}"
+
+    @classmethod
+    def load(cls) -> "SiteConfiguration":
+        """The single configuration row, created from the settings' defaults on first use."""
+        config, _created = cls.objects.get_or_create(id=1, defaults=settings.COUNTY_DEFAULTS)
+        return config
+
+    @property
+    def address_line(self) -> str:
+        return ", ".join(p for p in [self.street, f"{self.postal_code} {self.city}".strip()] if p)
+
+
+class Page(models.Model):
+    """A content page staff edit in admin (Impressum, Datenschutz, …), German and English."""
+
+    class Slug(models.TextChoices):
+        IMPRINT = "impressum", _("Imprint")
+        PRIVACY = "datenschutz", _("Privacy")
+        ACCESSIBILITY = "barrierefreiheit", _("Accessibility statement")
+        EASY_LANGUAGE = "leichte-sprache", _("Easy Language")
+        CONTACT = "kontakt", _("Contact")
+
+    slug = models.SlugField(_("address"), choices=Slug.choices, unique=True)
+    title = models.CharField(_("title (German)"), max_length=200)
+    body = models.TextField(
+        _("text (German)"),
+        help_text=_(
+            "Plain text. An empty line starts a new paragraph, a line starting with "
+            "“## ” is a heading, web and e-mail addresses become links."
+        ),
+    )
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    body_en = models.TextField(_("text (English)"), blank=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("page")
+        verbose_name_plural = _("pages")
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.title
+
+    def localized_title(self) -> str:
+        return self.title_en if get_language() == "en" and self.title_en else self.title
+
+    def localized_body(self) -> str:
+        return self.body_en if get_language() == "en" and self.body_en else self.body

@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
+
+from . import views
+
+admin.site.site_header = _("Portal administration")
+admin.site.site_title = _("Portal administration")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("health/", views.health, name="health"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    # The admin login is the portal login: same rate limits, same second factor.
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="account_login", query_string=True),
+        name="admin_login_redirect",
+    ),
+    path("admin/", admin.site.urls),
+    path("konto/", include("accounts.urls")),
+    path("konto/", include("allauth.urls")),
+    path("<slug:slug>/", views.page, name="page"),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler403 = "kloormokers.views.error_403"
+handler404 = "kloormokers.views.error_404"
+handler500 = "kloormokers.views.error_500"

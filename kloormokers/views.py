@@ -1,0 +1,56 @@
+"""Site-wide pages: start page, content pages (Impressum …), health check, error pages."""
+
+from django.contrib import messages
+from django.db import connection
+from django.http import Http404, HttpResponseServerError, JsonResponse
+from django.shortcuts import redirect, render
+from django.template import loader
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from .forms import BarrierReportForm
+from .models import Page
+from .services import report_barrier
+
+
+def home(request):
+    return render(request, "kloormokers/home.html")
+
+
+@require_http_methods(["GET", "POST"])
+def page(request, slug):
+    page = Page.objects.filter(slug=slug).first()
+    if page is None:
+        raise Http404
+    form = None
+    if slug == Page.Slug.ACCESSIBILITY:
+        form = BarrierReportForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            report_barrier(**form.cleaned_data)
+            messages.success(request, _("Thank you! Your report has been sent to our team."))
+            return redirect("page", slug=slug)
+    elif request.method == "POST":
+        return redirect("page", slug=slug)
+    return render(request, "kloormokers/page_detail.html", {"page": page, "form": form})
+
+
+@never_cache
+def health(request):
+    """For the load balancer: the database answers (and so does the cache, if shared)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    # No context processors: the database may be what failed.
+    return HttpResponseServerError(loader.get_template("500.html").render({}))

@@ -1,0 +1,51 @@
+"""The outbox: every e-mail the portal sends is a row here, written in the business transaction."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Email(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    key = models.CharField(
+        _("idempotency key"),
+        max_length=255,
+        unique=True,
+        help_text=_("Identifies the message, e.g. reminder:advice:42:24h. Sent at most once."),
+    )
+    to = models.EmailField(_("recipient"))
+    language = models.CharField(_("language"), max_length=10)
+    template = models.CharField(_("template"), max_length=200)
+    subject = models.CharField(_("subject"), max_length=300)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"))
+    headers = models.JSONField(_("extra headers"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("sending since"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail")
+        verbose_name_plural = _("e-mails")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="email_due_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+                name="email_sent_has_sent_at",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.subject} → {self.to}"

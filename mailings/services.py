@@ -1,0 +1,156 @@
+"""The outbox: enqueue a mail inside a business transaction, deliver it after commit."""
+
+import hashlib
+import logging
+import smtplib
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone, translation
+
+from .exceptions import TemporaryDeliveryError
+from .models import Email
+from .rendering import render_email
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue(
+    *,
+    to: str,
+    template: str,
+    context: dict,
+    key: str,
+    language: str | None = None,
+    headers: dict | None = None,
+) -> Email:
+    """Write the outbox row in the caller's transaction; the same key twice is one mail."""
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    existing = Email.objects.filter(key=key).first()
+    if existing:
+        return existing
+    rendered = render_email(template, context, language)
+    with transaction.atomic():
+        email, created = Email.objects.get_or_create(
+            key=key,
+            defaults={
+                "to": to,
+                "language": language,
+                "template": template,
+                "subject": rendered.subject,
+                "body_text": rendered.text,
+                "body_html": rendered.html,
+                "headers": headers or {},
+            },
+        )
+    if created:
+        _deliver_after_commit(email.id)
+    return email
+
+
+def requeue(*, email: Email) -> None:
+    """Staff resend: a failed (or stuck) mail goes back to the queue with fresh attempts."""
+    with transaction.atomic():
+        updated = Email.objects.filter(
+            id=email.id, status__in=[Email.Status.FAILED, Email.Status.SENDING]
+        ).update(status=Email.Status.QUEUED, attempts=0, next_attempt_at=timezone.now())
+        if updated:
+            _deliver_after_commit(email.id)
+
+
+def deliver(*, email_id: int) -> str | None:
+    """Send one queued, due mail; a row is claimed by one sender only, so it is sent once."""
+    now = timezone.now()
+    claimed = Email.objects.filter(
+        id=email_id, status=Email.Status.QUEUED, next_attempt_at__lte=now
+    ).update(status=Email.Status.SENDING, attempts=F("attempts") + 1, claimed_at=now)
+    if not claimed:
+        return None
+    email = Email.objects.get(id=email_id)
+    try:
+        with get_connection(fail_silently=False) as connection:
+            _build_message(email, connection).send()
+    except Exception as exc:
+        return _record_failure(email, exc)
+    email.status, email.sent_at, email.last_error = Email.Status.SENT, timezone.now(), ""
+    email.save(update_fields=["status", "sent_at", "last_error"])
+    return email.status
+
+
+def sweep() -> list[int]:
+    """Re-send what is still queued (broker was down) or stuck in sending (worker died)."""
+    now = timezone.now()
+    stuck_before = now - timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS)
+    stuck = Email.objects.filter(status=Email.Status.SENDING, claimed_at__lt=stuck_before)
+    stuck.filter(attempts__gte=settings.OUTBOX_MAX_ATTEMPTS).update(
+        status=Email.Status.FAILED, last_error="Abgebrochen: Versand blieb hängen."
+    )
+    stuck.update(status=Email.Status.QUEUED, next_attempt_at=now)
+    due = list(
+        Email.objects.filter(status=Email.Status.QUEUED, next_attempt_at__lte=now)
+        .order_by("next_attempt_at")
+        .values_list("id", flat=True)[:500]
+    )
+    from .tasks import deliver_email
+
+    for email_id in due:
+        deliver_email.delay(email_id)
+    return due
+
+
+def backoff_seconds(attempts: int) -> int:
+    """1, 2, 4, … minutes, at most 30: well inside the broker's visibility timeout."""
+    return min(60 * 2 ** max(attempts - 1, 0), 1800)
+
+
+def _deliver_after_commit(email_id: int) -> None:
+    from .tasks import deliver_email
+
+    transaction.on_commit(lambda: deliver_email.delay(email_id))
+
+
+def _build_message(email: Email, connection) -> EmailMultiAlternatives:
+    digest = hashlib.sha256(email.key.encode()).hexdigest()[:24]
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(">") or "localhost"
+    headers = {
+        # Stable across retries, so a receiving server can drop a duplicate.
+        "Message-ID": f"<{digest}.{email.id}@{domain}>",
+        "Auto-Submitted": "auto-generated",
+        **email.headers,
+    }
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to],
+        headers=headers,
+        connection=connection,
+    )
+    message.attach_alternative(email.body_html, "text/html")
+    return message
+
+
+def _is_temporary(exc: Exception) -> bool:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _msg in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    return isinstance(exc, smtplib.SMTPServerDisconnected | OSError)
+
+
+def _record_failure(email: Email, exc: Exception) -> str:
+    email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    if _is_temporary(exc) and email.attempts < settings.OUTBOX_MAX_ATTEMPTS:
+        retry_in = backoff_seconds(email.attempts)
+        email.status = Email.Status.QUEUED
+        email.next_attempt_at = timezone.now() + timedelta(seconds=retry_in)
+        email.save(update_fields=["status", "next_attempt_at", "last_error"])
+        logger.warning("Mail %s deferred for %ss: %s", email.id, retry_in, email.last_error)
+        raise TemporaryDeliveryError(email.last_error, retry_in=retry_in) from exc
+    email.status = Email.Status.FAILED
+    email.save(update_fields=["status", "last_error"])
+    logger.error("Mail %s failed: %s", email.id, email.last_error)
+    return email.status
