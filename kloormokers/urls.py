@@ -3,7 +3,6 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
 
 from . import views
 
@@ -15,11 +14,7 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     # The admin login is the portal login: same rate limits, same second factor.
-    path(
-        "admin/login/",
-        RedirectView.as_view(pattern_name="account_login", query_string=True),
-        name="admin_login_redirect",
-    ),
+    path("admin/login/", views.admin_login, name="admin_login_redirect"),
     path("admin/", admin.site.urls),
     path("konto/", include("accounts.urls")),
     path("konto/", include("allauth.urls")),

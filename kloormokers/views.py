@@ -1,10 +1,12 @@
 """Site-wide pages: start page, content pages (Impressum …), health check, error pages."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -41,6 +43,14 @@ def health(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def admin_login(request):
+    """The admin login is the portal login (same rate limits, same second factor)."""
+    if request.user.is_authenticated and not request.user.is_staff:
+        raise PermissionDenied  # logged in, but not staff: no redirect loop to the login page
+    query = request.GET.urlencode()
+    return redirect(reverse("account_login") + (f"?{query}" if query else ""))
 
 
 def error_403(request, exception=None):

@@ -1,0 +1,88 @@
+import json
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import User
+from accounts.personal_data import ERASED_ADDRESS
+from mailings.services import enqueue
+
+
+def _mail(to, key):
+    return enqueue(to=to, template="emails/barrier_report", context={"description": "x"}, key=key)
+
+
+@pytest.mark.django_db
+def test_export_contains_my_data_and_nothing_of_others(client, user, other_user):
+    _mail(user.email, "test:mine")
+    _mail(other_user.email, "test:theirs")
+    client.force_login(user)
+    response = client.get(reverse("account_export"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    data = json.loads(response.content)
+    assert data["account"]["email"] == user.email
+    assert data["account"]["last_name"] == user.last_name
+    assert [e["to"] for e in data["emails"]] == [user.email]
+    raw = response.content.decode()
+    assert other_user.email not in raw
+    assert other_user.last_name not in raw
+
+
+@pytest.mark.django_db
+def test_delete_account_removes_person_and_anonymises_their_mails(
+    client, user, other_user, password
+):
+    mine = _mail(user.email, "test:mine")
+    theirs = _mail(other_user.email, "test:theirs")
+    client.force_login(user)
+    response = client.post(reverse("account_delete"), {"confirm": "on", "password": password})
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=user.pk).exists()
+    mine.refresh_from_db()
+    assert mine.to == ERASED_ADDRESS
+    assert mine.body_text == ""
+    theirs.refresh_from_db()
+    assert theirs.to == other_user.email
+    assert User.objects.filter(pk=other_user.pk).exists()
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_delete_with_wrong_password_keeps_everything(client, user):
+    client.force_login(user)
+    response = client.post(reverse("account_delete"), {"confirm": "on", "password": "falsch"})
+    assert response.status_code == 200
+    assert "error-summary" in response.content.decode()
+    assert User.objects.filter(pk=user.pk).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name", ["account_overview", "account_profile", "account_export", "account_delete"]
+)
+def test_account_pages_need_login(client, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.django_db
+def test_profile_change_saves_and_switches_language(client, user):
+    client.force_login(user)
+    response = client.post(
+        reverse("account_profile"),
+        {"first_name": "Fiete", "last_name": "Föhr", "phone": "04331 1234", "language": "en"},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert (user.first_name, user.language) == ("Fiete", "en")
+    assert response.cookies["django_language"].value == "en"
+
+
+@pytest.mark.django_db
+def test_account_overview_queries_do_not_grow(client, user, django_assert_max_num_queries):
+    client.force_login(user)
+    # session, user, site configuration, sections: a fixed handful whatever the data
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("account_overview")).status_code == 200

@@ -1,0 +1,181 @@
+from datetime import timedelta
+from email.header import decode_header, make_header
+
+import pytest
+from django.utils import timezone, translation
+
+from mailings import services
+from mailings.exceptions import TemporaryDeliveryError
+from mailings.models import Email
+
+TEMPLATE = "emails/barrier_report"
+
+
+def _enqueue(key="test:1", to="empfaenger@beispiel.de", language="de"):
+    return services.enqueue(
+        to=to,
+        template=TEMPLATE,
+        context={"description": "Kontrast zu schwach"},
+        key=key,
+        language=language,
+    )
+
+
+@pytest.mark.django_db
+def test_same_key_twice_is_one_mail(mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = _enqueue()
+        second = _enqueue()
+    assert first.pk == second.pk
+    assert Email.objects.count() == 1
+    assert len(mailoutbox) == 1
+    first.refresh_from_db()
+    assert first.status == Email.Status.SENT
+
+
+@pytest.mark.django_db
+def test_nothing_is_sent_when_the_business_transaction_rolls_back(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        _enqueue()
+    assert len(callbacks) == 1  # delivery starts only after commit
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
+def test_mail_is_multipart_with_county_sender_footer_and_recipient_language(
+    mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _enqueue(key="test:de", language="de")
+        _enqueue(key="test:en", language="en")
+    german, english = mailoutbox
+    assert german.from_email == settings.DEFAULT_FROM_EMAIL
+    assert german.alternatives[0][1] == "text/html"
+    assert "Kontrast zu schwach" in german.alternatives[0][0]
+    assert "Kreis Rendsburg-Eckernförde" in german.body
+    with translation.override("de"):
+        assert translation.gettext("Description") in german.body
+    assert "Description" in english.body
+    assert german.subject != english.subject
+
+
+@pytest.mark.django_db(transaction=True)
+def test_temporary_smtp_failure_is_retried_with_backoff_then_delivered(smtp_sink):
+    smtp_sink.handler.replies = ["451 4.3.0 Bitte später erneut versuchen"]
+    email = _enqueue()  # on_commit ran: first attempt refused
+    email.refresh_from_db()
+    assert email.status == Email.Status.QUEUED
+    assert email.attempts == 1
+    assert "451" in email.last_error
+    assert email.next_attempt_at > timezone.now() + timedelta(seconds=30)
+    assert smtp_sink.messages == []
+
+    assert services.deliver(email_id=email.id) is None  # not due yet: nothing happens
+    Email.objects.filter(id=email.id).update(next_attempt_at=timezone.now())
+    assert services.deliver(email_id=email.id) == Email.Status.SENT
+    email.refresh_from_db()
+    assert (email.status, email.attempts, email.last_error) == (Email.Status.SENT, 2, "")
+    assert len(smtp_sink.messages) == 1
+    message = smtp_sink.messages[0]
+    assert message["To"] == "empfaenger@beispiel.de"
+    assert message.is_multipart()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_permanent_smtp_failure_marks_mail_failed_for_staff(smtp_sink):
+    smtp_sink.handler.replies = ["550 5.1.1 Unbekannter Empfänger"]
+    email = _enqueue()
+    email.refresh_from_db()
+    assert email.status == Email.Status.FAILED
+    assert "550" in email.last_error
+    services.requeue(email=email)  # the admin action
+    email.refresh_from_db()
+    assert email.status == Email.Status.SENT
+    assert len(smtp_sink.messages) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_temporary_error_raises_for_celery_retry(smtp_sink):
+    smtp_sink.handler.replies = ["421 4.7.0 Zu viele Verbindungen"]
+    email = Email.objects.create(
+        key="test:raw",
+        to="a@beispiel.de",
+        language="de",
+        template=TEMPLATE,
+        subject="s",
+        body_text="t",
+        body_html="<p>t</p>",
+    )
+    with pytest.raises(TemporaryDeliveryError) as excinfo:
+        services.deliver(email_id=email.id)
+    assert excinfo.value.retry_in == services.backoff_seconds(1)
+
+
+def test_backoff_grows_and_stays_below_the_broker_visibility_timeout():
+    waits = [services.backoff_seconds(n) for n in range(1, 10)]
+    assert waits == sorted(waits)
+    assert waits[0] == 60
+    assert max(waits) < 3600
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sweeper_resends_a_mail_stuck_in_sending(smtp_sink, settings):
+    email = Email.objects.create(
+        key="test:stuck",
+        to="a@beispiel.de",
+        language="de",
+        template=TEMPLATE,
+        subject="Hängt",
+        body_text="t",
+        body_html="<p>t</p>",
+        status=Email.Status.SENDING,
+        attempts=1,
+        claimed_at=timezone.now() - timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS + 5),
+    )
+    fresh = Email.objects.create(
+        key="test:busy",
+        to="b@beispiel.de",
+        language="de",
+        template=TEMPLATE,
+        subject="Läuft",
+        body_text="t",
+        body_html="<p>t</p>",
+        status=Email.Status.SENDING,
+        attempts=1,
+        claimed_at=timezone.now(),
+    )
+    services.sweep()
+    email.refresh_from_db()
+    fresh.refresh_from_db()
+    assert email.status == Email.Status.SENT
+    assert fresh.status == Email.Status.SENDING  # another worker is on it right now
+    assert [str(make_header(decode_header(m["Subject"]))) for m in smtp_sink.messages] == ["Hängt"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sweeper_sends_what_stayed_queued_when_the_broker_was_down(smtp_sink):
+    email = Email.objects.create(
+        key="test:queued",
+        to="a@beispiel.de",
+        language="de",
+        template=TEMPLATE,
+        subject="s",
+        body_text="t",
+        body_html="<p>t</p>",
+    )
+    assert services.sweep() == [email.id]
+    email.refresh_from_db()
+    assert email.status == Email.Status.SENT
+    assert services.sweep() == []
+    assert len(smtp_sink.messages) == 1
+
+
+@pytest.mark.django_db
+def test_a_sent_mail_is_never_sent_again(mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        email = _enqueue()
+    assert services.deliver(email_id=email.id) is None
+    services.sweep()
+    assert len(mailoutbox) == 1
