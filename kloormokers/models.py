@@ -55,6 +55,20 @@ class SiteConfiguration(models.Model):
         return ", ".join(p for p in [self.street, f"{self.postal_code} {self.city}".strip()] if p)
 
 
+class PageManager(models.Manager):
+    def for_slug(self, slug: str) -> "Page | None":
+        """The page, recreated from the default text if it was never made or got lost."""
+        if slug not in self.model.Slug.values:
+            return None
+        page = self.filter(slug=slug).first()
+        if page is None:
+            from .default_pages import filled
+
+            defaults = filled(settings.COUNTY_DEFAULTS)[slug]
+            page, _created = self.get_or_create(slug=slug, defaults=defaults)
+        return page
+
+
 class Page(models.Model):
     """A content page staff edit in admin (Impressum, Datenschutz, …), German and English."""
 
@@ -77,6 +91,8 @@ class Page(models.Model):
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     body_en = models.TextField(_("text (English)"), blank=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    objects = PageManager()
 
     class Meta:
         verbose_name = _("page")

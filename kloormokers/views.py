@@ -22,7 +22,7 @@ def home(request):
 
 @require_http_methods(["GET", "POST"])
 def page(request, slug):
-    page = Page.objects.filter(slug=slug).first()
+    page = Page.objects.for_slug(slug)
     if page is None:
         raise Http404
     form = None

@@ -67,7 +67,7 @@ class Command(BaseCommand):
             user.set_password(password)
             user.save(update_fields=["password"])
         for name in groups or []:
-            user.groups.add(Group.objects.get(name=name))
+            user.groups.add(Group.objects.get_or_create(name=name)[0])
         EmailAddress.objects.update_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}
         )

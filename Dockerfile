@@ -1,0 +1,13 @@
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+WORKDIR /app
+COPY pyproject.toml ./
+RUN pip install --no-cache-dir django  # warm the layer cache; the real install follows
+COPY . .
+RUN pip install --no-cache-dir . \
+    && DEBUG=true STATICFILES_STORAGE=whitenoise.storage.CompressedManifestStaticFilesStorage \
+       python manage.py collectstatic --noinput \
+    && useradd --create-home portal && mkdir -p /app/media && chown portal /app/media
+USER portal
+EXPOSE 8000
+CMD ["gunicorn", "kloormokers.wsgi", "--bind", "0.0.0.0:8000"]

@@ -1,0 +1,138 @@
+"""Real browser: pages, a form with errors, account pages, keyboard, axe-core, no outside loads."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from kloormokers.models import Page
+from tests.e2e.conftest import DESKTOP, NARROW
+from tests.factories import PASSWORD, UserFactory
+
+VIEWPORTS = pytest.mark.parametrize("viewport", [DESKTOP, NARROW], ids=["desktop", "320px"])
+
+
+def _no_horizontal_scroll(page):
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def _log_in(page, live_server, user):
+    page.goto(live_server.url + reverse("account_login"))
+    page.fill("input[name=login]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url(live_server.url + reverse("account_overview"))
+
+
+@VIEWPORTS
+def test_start_page_is_accessible(page, live_server, assert_accessible, outside_requests, viewport):
+    page.set_viewport_size(viewport)
+    page.goto(live_server.url + "/")
+    assert page.locator("h1").count() == 1
+    assert _no_horizontal_scroll(page)
+    assert_accessible(page)
+    assert outside_requests == []
+
+
+@VIEWPORTS
+def test_content_pages_are_accessible(page, live_server, assert_accessible, viewport):
+    page.set_viewport_size(viewport)
+    for slug in Page.Slug.values:
+        page.goto(live_server.url + reverse("page", args=[slug]))
+        assert _no_horizontal_scroll(page), slug
+        assert_accessible(page, slug)
+
+
+def test_skip_link_moves_keyboard_focus_to_the_content(page, live_server):
+    page.goto(live_server.url + "/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.getAttribute('href')")
+    assert focused == "#main"
+    assert page.locator("a[href='#main']").is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+@VIEWPORTS
+def test_signup_form_with_errors_shows_a_focused_summary(
+    page, live_server, assert_accessible, outside_requests, viewport
+):
+    page.set_viewport_size(viewport)
+    page.goto(live_server.url + reverse("account_signup"))
+    assert_accessible(page, "signup")
+    page.fill("input[name=email]", "kein-mail")
+    page.locator("main form button[type=submit]").first.click()
+    summary = page.locator("#error-summary")
+    summary.wait_for()
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    first_error_link = summary.locator("a").first
+    target = first_error_link.get_attribute("href")
+    assert target.startswith("#id_")
+    assert page.locator(target).get_attribute("aria-invalid") == "true"
+    assert _no_horizontal_scroll(page)
+    assert_accessible(page, "signup with errors")
+    assert outside_requests == []
+
+
+@VIEWPORTS
+def test_barrier_form_with_errors_is_accessible(page, live_server, assert_accessible, viewport):
+    page.set_viewport_size(viewport)
+    page.goto(live_server.url + reverse("page", args=["barrierefreiheit"]))
+    page.locator("main form button[type=submit]").click()
+    page.locator("#error-summary").wait_for()
+    assert_accessible(page, "barrier form with errors")
+
+
+@VIEWPORTS
+def test_login_and_account_pages_are_accessible(
+    page, live_server, assert_accessible, transactional_db, viewport
+):
+    page.set_viewport_size(viewport)
+    page.goto(live_server.url + reverse("account_login"))
+    assert_accessible(page, "login")
+    user = UserFactory()
+    _log_in(page, live_server, user)
+    for name in (
+        "account_overview",
+        "account_profile",
+        "account_delete",
+        "account_email",
+        "account_change_password",
+        "mfa_index",
+    ):
+        page.goto(live_server.url + reverse(name))
+        assert page.locator("h1").count() == 1, name
+        assert _no_horizontal_scroll(page), name
+        assert_accessible(page, name)
+
+
+def test_export_downloads_my_data(page, live_server, transactional_db):
+    user = UserFactory()
+    _log_in(page, live_server, user)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Meine Daten herunterladen").first.click()
+    path = download_info.value.path()
+    data = json.loads(open(path, encoding="utf-8").read())
+    assert data["account"]["email"] == user.email
+
+
+def test_delete_account_in_the_browser(page, live_server, transactional_db):
+    from accounts.models import User
+
+    user = UserFactory()
+    _log_in(page, live_server, user)
+    page.goto(live_server.url + reverse("account_delete"))
+    page.locator("input[name=confirm]").check()
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(live_server.url + "/")
+    assert not User.objects.filter(pk=user.pk).exists()
+
+
+def test_language_switch_shows_english(page, live_server, assert_accessible):
+    page.goto(live_server.url + "/")
+    page.locator("form[action*='i18n'] button[lang=en]").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_text("Skip to content").count() == 1
+    assert_accessible(page, "home (en)")

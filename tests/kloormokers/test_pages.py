@@ -1,0 +1,118 @@
+import pytest
+from django.urls import reverse
+
+from kloormokers.models import Page, SiteConfiguration
+from mailings.models import Email
+
+PAGE_SLUGS = [choice.value for choice in Page.Slug]
+
+
+@pytest.mark.django_db
+def test_start_page_shows_the_four_pillars_and_the_county(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count("<h1") == 1
+    assert "Kreis Rendsburg-Eckernförde" in html
+    assert 'href="#main"' in html  # skip link
+    for link in ("impressum", "datenschutz", "barrierefreiheit", "leichte-sprache", "kontakt"):
+        assert reverse("page", args=[link]) in html
+
+
+@pytest.mark.django_db
+def test_start_page_renders_in_a_fixed_number_of_queries(client, django_assert_num_queries):
+    # one query: the site configuration; anonymous visitor, no session row
+    with django_assert_num_queries(1):
+        assert client.get(reverse("home")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_start_page_queries_do_not_grow_for_a_logged_in_person(
+    client, user, django_assert_max_num_queries
+):
+    client.force_login(user)
+    # session, user, site configuration
+    with django_assert_max_num_queries(3):
+        assert client.get(reverse("home")).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("slug", PAGE_SLUGS)
+def test_content_pages_render_with_default_texts(client, slug, django_assert_max_num_queries):
+    # site configuration + the page
+    with django_assert_max_num_queries(2):
+        response = client.get(reverse("page", args=[slug]))
+    assert response.status_code == 200
+    assert response.content.decode().count("<h1") == 1
+
+
+@pytest.mark.django_db
+def test_staff_edit_of_a_page_is_shown(client):
+    Page.objects.filter(slug="impressum").update(body="## Neu\nGeänderter Text von der Redaktion")
+    html = client.get(reverse("page", args=["impressum"])).content.decode()
+    assert "<h2>Neu</h2>" in html
+    assert "Geänderter Text von der Redaktion" in html
+
+
+@pytest.mark.django_db
+def test_page_text_is_escaped(client):
+    Page.objects.filter(slug="kontakt").update(body="<script>alert(1)</script>")
+    html = client.get(reverse("page", args=["kontakt"])).content.decode()
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;" in html
+
+
+@pytest.mark.django_db
+def test_unknown_page_is_404_in_the_portal_layout(client):
+    response = client.get("/gibt-es-nicht/")
+    assert response.status_code == 404
+    assert 'href="#main"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_barrier_report_reaches_the_office_through_the_outbox(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("page", args=["barrierefreiheit"]),
+            {
+                "description": "Der Kontrast ist zu schwach.",
+                "page_url": "/",
+                "name": "Hanna",
+                "email": "hanna@beispiel.de",
+            },
+        )
+    assert response.status_code == 302
+    email = Email.objects.get()
+    assert email.to == SiteConfiguration.load().email
+    assert "Der Kontrast ist zu schwach." in email.body_text
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].extra_headers["Reply-To"] == "hanna@beispiel.de"
+
+
+@pytest.mark.django_db
+def test_empty_barrier_report_shows_errors_and_sends_nothing(client):
+    response = client.post(
+        reverse("page", args=["barrierefreiheit"]), {"description": "", "email": "kein-mail"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="error-summary"' in html
+    assert 'aria-invalid="true"' in html
+    assert not Email.objects.exists()
+
+
+@pytest.mark.django_db
+def test_health_answers(client):
+    response = client.get(reverse("health"))
+    assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_security_headers_and_csp_without_inline_script(client):
+    response = client.get(reverse("home"))
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert response["X-Frame-Options"] == "DENY"

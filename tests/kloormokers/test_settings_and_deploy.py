@@ -1,0 +1,88 @@
+"""Settings refuse unsafe production starts; docker-compose matches what settings read."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings
+
+BASE = Path(settings.BASE_DIR)
+SETTINGS_SOURCE = (BASE / "kloormokers" / "settings.py").read_text()
+READ_VARIABLES = set(re.findall(r'env\.\w+\(\s*"([A-Z_]+)"', SETTINGS_SOURCE))
+
+
+def _start(env: dict) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in READ_VARIABLES}
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); print('started')"],
+        cwd=BASE,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "kloormokers.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_production_mode_refuses_to_start_without_secret_key():
+    result = _start({"DEBUG": "false", "ALLOWED_HOSTS": "portal.example.org"})
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_mode_refuses_the_development_key_and_missing_hosts():
+    dev_key = _start(
+        {
+            "DEBUG": "false",
+            "ALLOWED_HOSTS": "x.example.org",
+            "SECRET_KEY": settings.INSECURE_DEV_KEY,
+        }
+    )
+    assert dev_key.returncode != 0
+    no_hosts = _start({"DEBUG": "false", "SECRET_KEY": "k" * 60})
+    assert no_hosts.returncode != 0
+    assert "ALLOWED_HOSTS" in no_hosts.stderr
+
+
+def test_production_mode_starts_with_key_and_hosts():
+    result = _start({"DEBUG": "false", "SECRET_KEY": "k" * 60, "ALLOWED_HOSTS": "x.example.org"})
+    assert result.returncode == 0, result.stderr
+    assert "started" in result.stdout
+
+
+def test_embedded_default_needs_nothing_set():
+    result = _start({})
+    assert result.returncode == 0, result.stderr
+
+
+def test_env_example_documents_every_variable_the_settings_read():
+    documented = set(re.findall(r"^([A-Z_]+)=", (BASE / ".env.example").read_text(), re.M))
+    assert READ_VARIABLES - documented == set()
+
+
+@pytest.fixture(scope="module")
+def compose():
+    return yaml.safe_load((BASE / "docker-compose.yml").read_text())
+
+
+def test_compose_has_every_service_with_its_command(compose):
+    services = compose["services"]
+    assert {"postgres", "redis", "web", "worker", "beat", "mailpit"} <= set(services)
+    assert "gunicorn" in services["web"]["command"]
+    assert services["worker"]["command"][:4] == ["celery", "-A", "kloormokers", "worker"]
+    assert services["beat"]["command"][:4] == ["celery", "-A", "kloormokers", "beat"]
+    for name in ("postgres", "redis", "web"):
+        assert "test" in services[name]["healthcheck"], name
+    assert services["web"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert services["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
+
+
+def test_compose_only_sets_variables_the_settings_read(compose):
+    for name in ("web", "worker", "beat", "migrate"):
+        variables = set(compose["services"][name]["environment"])
+        assert variables <= READ_VARIABLES, (name, variables - READ_VARIABLES)
+        assert {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SECRET_KEY"} <= variables
