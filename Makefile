@@ -58,7 +58,9 @@ lint: install-dev
 
 # Extract and compile translations (needs Debian's gettext).
 messages: install
-	$(PY) manage.py makemessages -l de -l en --ignore=.venv --ignore=staticfiles --ignore=var
+	$(PY) manage.py makemessages -l de -l en --no-obsolete --ignore=.venv --ignore=staticfiles \
+		--ignore=var --ignore=tests --ignore=static --ignore=node_modules
+	$(PY) scripts/fill_english_catalog.py
 	$(PY) manage.py compilemessages --ignore=.venv
 
 vendor:

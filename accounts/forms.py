@@ -1,6 +1,6 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
-from django.urls import reverse_lazy
+from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -9,12 +9,8 @@ from .models import User
 
 
 def _consent_label():
-    return format_html(
-        '{} <a href="{}">{}</a>.',
-        _("I have read and accept the"),
-        reverse_lazy("page", args=["datenschutz"]),
-        _("privacy notice"),
-    )
+    text = _('I have read and accept the <a href="%(url)s">privacy notice</a>.')
+    return format_html(text.replace("%(url)s", "{url}"), url=reverse("page", args=["datenschutz"]))
 
 
 class SignupForm(AllauthSignupForm):

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Page, SiteConfiguration
 
@@ -20,7 +21,7 @@ class PageAdmin(admin.ModelAdmin):
     readonly_fields = ["slug", "updated_at"]
     fieldsets = [
         (None, {"fields": ["slug", "title", "body"]}),
-        ("English", {"fields": ["title_en", "body_en"]}),
+        (_("English"), {"fields": ["title_en", "body_en"]}),
         (None, {"fields": ["updated_at"]}),
     ]
 

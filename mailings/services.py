@@ -86,7 +86,7 @@ def sweep() -> list[int]:
     stuck_before = now - timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS)
     stuck = Email.objects.filter(status=Email.Status.SENDING, claimed_at__lt=stuck_before)
     stuck.filter(attempts__gte=settings.OUTBOX_MAX_ATTEMPTS).update(
-        status=Email.Status.FAILED, last_error="Abgebrochen: Versand blieb hängen."
+        status=Email.Status.FAILED, last_error="Given up: delivery got stuck too often."
     )
     stuck.update(status=Email.Status.QUEUED, next_attempt_at=now)
     due = list(

@@ -1,6 +1,7 @@
 """Real browser: pages, a form with errors, account pages, keyboard, axe-core, no outside loads."""
 
 import json
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
