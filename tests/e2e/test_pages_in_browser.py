@@ -113,7 +113,7 @@ def test_export_downloads_my_data(page, live_server, transactional_db):
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Meine Daten herunterladen").first.click()
     path = download_info.value.path()
-    data = json.loads(open(path, encoding="utf-8").read())
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
     assert data["account"]["email"] == user.email
 
 

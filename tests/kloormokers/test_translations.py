@@ -18,7 +18,7 @@ LOCALE = Path(settings.BASE_DIR) / "locale"
 def parse_po(path: Path) -> list[dict]:
     """Tiny .po reader: msgid, msgid_plural, msgstr / msgstr[n], fuzzy flag."""
     entries, entry, field = [], None, None
-    for raw in path.read_text(encoding="utf-8").splitlines() + [""]:
+    for raw in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         line = raw.strip()
         if not line:
             if entry and "msgid" in entry:
@@ -92,20 +92,38 @@ def _same_in_both_languages() -> set[str]:
     entries = parse_po(LOCALE / "de" / "LC_MESSAGES" / "django.po")
     same = {e["msgid"] for e in entries if e["msgstr"].get("0") == e["msgid"]}
     config = SiteConfiguration.load()
-    values = [config.county_name, config.office_name, config.office_tagline, config.email,
-              config.phone, config.address_line, config.street, config.city,
-              f"{config.postal_code} {config.city}"]
+    values = [
+        config.county_name,
+        config.office_name,
+        config.office_tagline,
+        config.email,
+        config.phone,
+        config.address_line,
+        config.street,
+        config.city,
+        f"{config.postal_code} {config.city}",
+    ]
     # Language names are shown in their own language; "Cookies" is German too.
     return same | set(values) | {"Deutsch", "English", "Cookies"}
 
 
 def _pages(client, user):
-    anonymous = [reverse("home"), reverse("account_login"), reverse("account_signup"),
-                 reverse("account_reset_password"), "/gibt-es-nicht/"]
+    anonymous = [
+        reverse("home"),
+        reverse("account_login"),
+        reverse("account_signup"),
+        reverse("account_reset_password"),
+        "/gibt-es-nicht/",
+    ]
     anonymous += [reverse("page", args=[slug]) for slug in Page.Slug.values]
-    personal = [reverse("account_overview"), reverse("account_profile"),
-                reverse("account_delete"), reverse("account_email"),
-                reverse("account_change_password"), reverse("mfa_index")]
+    personal = [
+        reverse("account_overview"),
+        reverse("account_profile"),
+        reverse("account_delete"),
+        reverse("account_email"),
+        reverse("account_change_password"),
+        reverse("mfa_index"),
+    ]
     return anonymous, personal
 
 
