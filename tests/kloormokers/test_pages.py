@@ -116,3 +116,27 @@ def test_security_headers_and_csp_without_inline_script(client):
     assert "script-src 'self'" in csp
     assert "unsafe-inline" not in csp
     assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.django_db
+def test_german_is_shown_even_to_an_english_browser(client):
+    html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="de"' in html
+    assert "Zum Inhalt springen" in html
+
+
+@pytest.mark.django_db
+def test_language_switch_cookie_chooses_english(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    html = client.get(reverse("home")).content.decode()
+    assert '<html lang="en"' in html
+    assert "Skip to content" in html
+
+
+@pytest.mark.django_db
+def test_profile_language_applies_after_login(client, user):
+    user.language = "en"
+    user.save(update_fields=["language"])
+    client.force_login(user)
+    assert '<html lang="en"' in client.get(reverse("home")).content.decode()
