@@ -1,0 +1,68 @@
+"""Staff groups carry the model permissions of their work, and admin honours them."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+
+from accounts.staff_groups import BERATUNG, QUALIFIZIERUNG, REDAKTION, VERNETZUNG
+from tests.factories import StaffFactory
+from tests.helpers import activate_totp
+
+
+def _staff_in(group_name):
+    staff = StaffFactory()
+    staff.groups.add(Group.objects.get(name=group_name))
+    activate_totp(staff)
+    return staff
+
+
+@pytest.mark.django_db
+def test_the_four_staff_groups_exist_with_permissions():
+    groups = {
+        g.name: set(g.permissions.values_list("codename", flat=True)) for g in Group.objects.all()
+    }
+    assert {BERATUNG, QUALIFIZIERUNG, VERNETZUNG, REDAKTION} <= set(groups)
+    assert {"change_municipality", "view_amt"} <= groups[VERNETZUNG]
+    assert {"change_page", "change_siteconfiguration", "change_email"} <= groups[REDAKTION]
+    assert "change_page" not in groups[VERNETZUNG]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("group", "allowed", "forbidden"),
+    [
+        (VERNETZUNG, "/admin/network/municipality/", "/admin/kloormokers/page/"),
+        (REDAKTION, "/admin/kloormokers/page/", "/admin/network/municipality/"),
+        (BERATUNG, "/admin/mailings/email/", "/admin/accounts/user/"),
+    ],
+)
+def test_staff_see_only_what_their_group_allows(client, group, allowed, forbidden):
+    client.force_login(_staff_in(group))
+    assert client.get(allowed).status_code == 200
+    assert client.get(forbidden).status_code == 403
+
+
+@pytest.mark.django_db
+def test_admin_speaks_german(client):
+    client.force_login(_staff_in(REDAKTION))
+    html = client.get("/admin/").content.decode()
+    assert "Portaleinstellungen" in html
+    assert "Seiten" in html
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent_and_puts_staff_in_groups():
+    call_command("seed_demo", password="demo-pass-for-tests", verbosity=0)
+    call_command("seed_demo", password="demo-pass-for-tests", verbosity=0)
+    assert (
+        Group.objects.get(name=VERNETZUNG)
+        .user_set.filter(email="vernetzung@demo.kloormokers.de")
+        .exists()
+    )
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_the_public_demo_password_outside_the_embedded_default(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("seed_demo", verbosity=0)
