@@ -84,16 +84,17 @@ CSS
   done
 } > "$DEST/fonts/fira-sans.css"
 
-cat > "$DEST/fonts/fira-sans/LICENSE.txt" <<'TXT'
-Fira Sans
-Copyright (c) 2012-2015, The Mozilla Foundation and Telefonica S.A.
-with Reserved Font Name < Fira >.
-
-This Font Software is licensed under the SIL Open Font License, Version 1.1.
-The full licence text is available at https://openfontlicense.org/open-font-license-official-text/
-and in the upstream repository https://github.com/mozilla/Fira (LICENSE).
-The files here are unmodified copies of the woff2 files shipped in @kern-ux/native.
-TXT
+# Fira Sans is under the SIL OFL 1.1 with the Reserved Font Name "Fira": the files stay
+# unmodified (no subsetting, which would make them a Modified Version) and ship with the licence.
+{
+  echo "Fira Sans"
+  echo "Copyright (c) 2012-2015, The Mozilla Foundation and Telefonica S.A."
+  echo "with Reserved Font Name < Fira >."
+  echo
+  echo "The files here are unmodified copies of the woff2 files shipped in $PACKAGE $VERSION."
+  echo
+  cat "$ROOT/scripts/licenses/OFL-1.1.txt"
+} > "$DEST/fonts/fira-sans/LICENSE.txt"
 
 cat > "$DEST/VERSION" <<TXT
 name: $PACKAGE
