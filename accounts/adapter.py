@@ -25,6 +25,8 @@ class AccountAdapter(DefaultAccountAdapter):
             context=ctx,
             key=f"account:{name}:{uuid.uuid4().hex}",
             language=language,
+            recipient_user=user if getattr(user, "pk", None) else None,
+            sensitive=True,  # verification links, reset links, codes
         )
 
     def save_user(self, request, user, form, commit=True):

@@ -1,5 +1,7 @@
 """Staff reach admin only with a second factor: no TOTP set up → sent to set it up."""
 
+from urllib.parse import urlencode
+
 from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -17,7 +19,7 @@ class StaffMfaRequiredMiddleware:
                 request,
                 _("Please set up two-factor authentication before you use the administration."),
             )
-            return redirect(reverse("mfa_activate_totp") + "?next=" + request.path)
+            return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': request.path})}")
         return self.get_response(request)
 
     @staticmethod

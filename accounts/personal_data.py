@@ -2,12 +2,12 @@
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.db.models import Q
 
 from mailings.models import Email
+from mailings.services import ERASED_ADDRESS, cancel_unsent
 
 from .registry import PersonalDataPart, register_personal_data
-
-ERASED_ADDRESS = "geloescht@invalid"
 
 
 def _iso(value):
@@ -41,9 +41,10 @@ def erase_profile(user) -> None:
     user.delete()  # cascades to e-mail addresses, second factors and sessions' owner rows
 
 
-def _addresses(user) -> list[str]:
-    addresses = set(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
-    return sorted(addresses | {user.email})
+def _mails(user):
+    # Mails tied to the account, or sent to its (verified) login address; never merely
+    # claimed, unverified addresses, which may belong to someone else.
+    return Email.objects.filter(Q(recipient_user=user) | Q(to__iexact=user.email))
 
 
 def export_emails(user) -> list[dict]:
@@ -55,14 +56,23 @@ def export_emails(user) -> list[dict]:
             "created_at": _iso(e.created_at),
             "sent_at": _iso(e.sent_at),
         }
-        for e in Email.objects.filter(to__in=_addresses(user)).order_by("created_at")
+        for e in _mails(user).order_by("created_at")
     ]
 
 
 def erase_emails(user) -> None:
-    # The office keeps that a message went out (delivery statistics), not to whom or what.
-    Email.objects.filter(to__in=_addresses(user)).update(
-        to=ERASED_ADDRESS, subject="–", body_text="", body_html="", headers={}, last_error=""
+    # The office keeps that a message went out (delivery statistics), not to whom or what;
+    # what has not gone out yet is not sent at all.
+    mails = _mails(user)
+    cancel_unsent(emails=mails)
+    mails.update(
+        to=ERASED_ADDRESS,
+        recipient_user=None,
+        subject="–",
+        body_text="",
+        body_html="",
+        headers={},
+        last_error="",
     )
 
 

@@ -54,9 +54,8 @@ def export(request):
 def delete(request):
     form = DeleteAccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        user = request.user
+        services.delete_account(user=request.user)
         logout(request)
-        services.delete_account(user=user)
         messages.success(request, _("Your account and your data have been deleted."))
         return redirect("home")
     return render(request, "accounts/account_confirm_delete.html", {"form": form})

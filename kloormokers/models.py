@@ -22,8 +22,12 @@ class SiteConfiguration(models.Model):
         _("logo"),
         upload_to="site/",
         blank=True,
-        validators=[FileExtensionValidator(["svg", "png", "jpg", "jpeg", "webp"])],
-        help_text=_("Shown in the page header. Without a logo a neutral mark is shown."),
+        # No SVG: an uploaded SVG can carry script that runs when the file is opened directly.
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "webp"])],
+        help_text=_(
+            "Shown in the page header (PNG, JPEG or WebP, square). "
+            "Without a logo a neutral mark is shown."
+        ),
     )
     theme_color = models.CharField(
         _("theme colour"),

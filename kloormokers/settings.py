@@ -136,6 +136,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mailings.tasks.sweep_outbox",
         "schedule": env.int("OUTBOX_SWEEP_SECONDS", default=60),
     },
+    "mailings-purge-old": {
+        "task": "mailings.tasks.purge_old_emails",
+        "schedule": 24 * 60 * 60,
+    },
 }
 
 # --- E-mail -------------------------------------------------------------------------------
@@ -154,6 +158,8 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 OFFICE_EMAIL = env.str("OFFICE_EMAIL", default="kloormokers@kreis-rd.de")
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
 OUTBOX_STUCK_AFTER_SECONDS = env.int("OUTBOX_STUCK_AFTER_SECONDS", default=600)
+# Sent mails are kept this long (proof of delivery for staff), then deleted.
+OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=180)
 
 # --- Accounts (django-allauth) ------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -185,7 +191,11 @@ ACCOUNT_RATE_LIMITS = {  # allauth's defaults, stated so they are visible and tu
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
+    "barrier_report": "5/10m/ip",  # our own: the public barrier-report form
 }
+# Behind a reverse proxy the client's address is in X-Forwarded-For; without this every
+# visitor would share one rate-limit bucket (the proxy's address).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Kloormokers")
 # Version of the privacy notice a person consents to at sign-up; bump when the text changes.
@@ -224,6 +234,7 @@ STORAGES = {
 # --- Security -----------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # the container healthcheck speaks plain HTTP
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG

@@ -12,6 +12,7 @@ admin.site.site_title = _("Portal administration")
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
+    path("theme.css", views.theme_css, name="theme_css"),
     path("i18n/", include("django.conf.urls.i18n")),
     # The admin login is the portal login: same rate limits, same second factor.
     path("admin/login/", views.admin_login, name="admin_login_redirect"),

@@ -1,23 +1,32 @@
 """Site-wide pages: start page, content pages (Impressum …), health check, error pages."""
 
+from allauth.core import ratelimit
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import Http404, HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods
 
 from .forms import BarrierReportForm
-from .models import Page
+from .models import Page, SiteConfiguration
 from .services import report_barrier
 
 
 def home(request):
     return render(request, "kloormokers/home.html")
+
+
+@cache_control(max_age=300)
+def theme_css(request):
+    """The county's theme colour from the site configuration (a stylesheet: no inline CSS)."""
+    color = SiteConfiguration.load().theme_color  # validated as #rrggbb
+    return HttpResponse(f":root {{ --portal-theme: {color}; }}\n", content_type="text/css")
 
 
 @require_http_methods(["GET", "POST"])
@@ -29,9 +38,17 @@ def page(request, slug):
     if slug == Page.Slug.ACCESSIBILITY:
         form = BarrierReportForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            report_barrier(**form.cleaned_data)
-            messages.success(request, _("Thank you! Your report has been sent to our team."))
-            return redirect("page", slug=slug)
+            if ratelimit.consume(request, action="barrier_report"):
+                report_barrier(**form.cleaned_data)
+                messages.success(request, _("Thank you! Your report has been sent to our team."))
+                return redirect("page", slug=slug)
+            form.add_error(
+                None,
+                _(
+                    "You have sent several reports in a short time. "
+                    "Please try again in a few minutes or write us an e-mail."
+                ),
+            )
     elif request.method == "POST":
         return redirect("page", slug=slug)
     return render(request, "kloormokers/page_detail.html", {"page": page, "form": form})
@@ -39,9 +56,12 @@ def page(request, slug):
 
 @never_cache
 def health(request):
-    """For the load balancer: the database answers (and so does the cache, if shared)."""
+    """For the load balancer: the database and the cache answer."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
+    cache.set("health-check", "ok", timeout=10)
+    if cache.get("health-check") != "ok":
+        return JsonResponse({"status": "cache unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
 
 

@@ -18,11 +18,16 @@ class EmailAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def get_fields(self, request, obj=None):
+        fields = [f.name for f in Email._meta.fields]
+        if obj is not None and obj.sensitive:
+            # A verification or reset link would let staff act as the person.
+            fields = [f for f in fields if f not in ("body_text", "body_html", "headers")]
+        return fields
+
     @admin.action(description=_("Send selected failed e-mails again"), permissions=["change"])
     def resend(self, request, queryset):
-        emails = list(queryset.filter(status__in=[Email.Status.FAILED, Email.Status.SENDING]))
-        for email in emails:
-            services.requeue(email=email)
+        emails = [email for email in queryset if services.requeue(email=email)]
         self.message_user(
             request,
             ngettext("%d e-mail queued again.", "%d e-mails queued again.", len(emails))

@@ -1,5 +1,6 @@
 """The outbox: every e-mail the portal sends is a row here, written in the business transaction."""
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +12,7 @@ class Email(models.Model):
         SENDING = "sending", _("sending")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
+        CANCELLED = "cancelled", _("cancelled")
 
     key = models.CharField(
         _("idempotency key"),
@@ -19,6 +21,19 @@ class Email(models.Model):
         help_text=_("Identifies the message, e.g. reminder:advice:42:24h. Sent at most once."),
     )
     to = models.EmailField(_("recipient"))
+    recipient_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sensitive = models.BooleanField(
+        _("contains a personal link or code"),
+        default=False,
+        help_text=_("Its text is hidden in admin and removed once the mail has been sent."),
+    )
     language = models.CharField(_("language"), max_length=10)
     template = models.CharField(_("template"), max_length=200)
     subject = models.CharField(_("subject"), max_length=300)

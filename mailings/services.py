@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone, translation
 
 from .exceptions import TemporaryDeliveryError
@@ -16,6 +16,9 @@ from .models import Email
 from .rendering import render_email
 
 logger = logging.getLogger(__name__)
+
+ERASED_ADDRESS = "geloescht@invalid"
+REMOVED_AFTER_SENDING = "(removed after sending: contained a personal link or code)"
 
 
 def enqueue(
@@ -26,8 +29,14 @@ def enqueue(
     key: str,
     language: str | None = None,
     headers: dict | None = None,
+    recipient_user=None,
+    sensitive: bool = False,
 ) -> Email:
-    """Write the outbox row in the caller's transaction; the same key twice is one mail."""
+    """Write the outbox row in the caller's transaction; the same key twice is one mail.
+
+    `recipient_user` ties the mail to an account (export, erasure); `sensitive` marks a mail
+    with a personal link or code: hidden in admin, its text dropped once sent.
+    """
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     existing = Email.objects.filter(key=key).first()
     if existing:
@@ -40,7 +49,9 @@ def enqueue(
                 "to": to,
                 "language": language,
                 "template": template,
-                "subject": rendered.subject,
+                "recipient_user": recipient_user,
+                "sensitive": sensitive,
+                "subject": rendered.subject[: Email._meta.get_field("subject").max_length],
                 "body_text": rendered.text,
                 "body_html": rendered.html,
                 "headers": headers or {},
@@ -51,14 +62,39 @@ def enqueue(
     return email
 
 
-def requeue(*, email: Email) -> None:
-    """Staff resend: a failed (or stuck) mail goes back to the queue with fresh attempts."""
+def requeue(*, email: Email) -> bool:
+    """Staff resend: a failed (or long stuck) mail goes back to the queue with fresh attempts.
+
+    A mail a worker is sending right now is left alone, so it cannot go out twice.
+    """
+    stuck_before = timezone.now() - timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS)
+    resendable = Q(status=Email.Status.FAILED) | Q(
+        status=Email.Status.SENDING, claimed_at__lt=stuck_before
+    )
     with transaction.atomic():
-        updated = Email.objects.filter(
-            id=email.id, status__in=[Email.Status.FAILED, Email.Status.SENDING]
-        ).update(status=Email.Status.QUEUED, attempts=0, next_attempt_at=timezone.now())
+        updated = (
+            Email.objects.filter(resendable, id=email.id)
+            .exclude(to=ERASED_ADDRESS)
+            .update(status=Email.Status.QUEUED, attempts=0, next_attempt_at=timezone.now())
+        )
         if updated:
             _deliver_after_commit(email.id)
+    return bool(updated)
+
+
+def cancel_unsent(*, emails) -> int:
+    """Stop mails that have not gone out yet (e.g. the recipient deleted their account)."""
+    return emails.filter(status__in=[Email.Status.QUEUED, Email.Status.FAILED]).update(
+        status=Email.Status.CANCELLED
+    )
+
+
+def purge_old(*, days: int) -> int:
+    """Delete sent and cancelled mails older than the retention period (data minimisation)."""
+    cutoff = timezone.now() - timedelta(days=days)
+    done = [Email.Status.SENT, Email.Status.CANCELLED]
+    deleted, _per_model = Email.objects.filter(status__in=done, created_at__lt=cutoff).delete()
+    return deleted
 
 
 def deliver(*, email_id: int) -> str | None:
@@ -76,7 +112,11 @@ def deliver(*, email_id: int) -> str | None:
     except Exception as exc:
         return _record_failure(email, exc)
     email.status, email.sent_at, email.last_error = Email.Status.SENT, timezone.now(), ""
-    email.save(update_fields=["status", "sent_at", "last_error"])
+    fields = ["status", "sent_at", "last_error"]
+    if email.sensitive:  # the link or code has done its job; do not keep it readable
+        email.body_text = email.body_html = REMOVED_AFTER_SENDING
+        fields += ["body_text", "body_html"]
+    email.save(update_fields=fields)
     return email.status
 
 
@@ -88,7 +128,13 @@ def sweep() -> list[int]:
     stuck.filter(attempts__gte=settings.OUTBOX_MAX_ATTEMPTS).update(
         status=Email.Status.FAILED, last_error="Given up: delivery got stuck too often."
     )
-    stuck.update(status=Email.Status.QUEUED, next_attempt_at=now)
+    # A worker died mid-send: the server may or may not have taken the mail. Sending again
+    # risks a duplicate (same Message-ID, so receivers can drop it); losing it is worse.
+    stuck.update(
+        status=Email.Status.QUEUED,
+        next_attempt_at=now,
+        last_error="Picked up again by the sweeper: the worker stopped while sending.",
+    )
     due = list(
         Email.objects.filter(status=Email.Status.QUEUED, next_attempt_at__lte=now)
         .order_by("next_attempt_at")
@@ -109,7 +155,8 @@ def backoff_seconds(attempts: int) -> int:
 def _deliver_after_commit(email_id: int) -> None:
     from .tasks import deliver_email
 
-    transaction.on_commit(lambda: deliver_email.delay(email_id))
+    # robust: if the broker is down the request still succeeds; the sweeper sends it later.
+    transaction.on_commit(lambda: deliver_email.delay(email_id), robust=True)
 
 
 def _build_message(email: Email, connection) -> EmailMultiAlternatives:

@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.conf import settings
 
 from . import services
 from .exceptions import TemporaryDeliveryError
@@ -17,3 +18,8 @@ def deliver_email(self, email_id: int) -> None:
 @shared_task(ignore_result=True)
 def sweep_outbox() -> None:
     services.sweep()
+
+
+@shared_task(ignore_result=True)
+def purge_old_emails() -> None:
+    services.purge_old(days=settings.OUTBOX_RETENTION_DAYS)

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from .exceptions import ImportFileError
@@ -28,21 +28,38 @@ def import_municipalities(*, municipalities: Path, amter: Path | None = None) ->
     known_amter = {row["name"] for row in amt_rows} or None
     municipality_rows = _read_municipalities(municipalities, known_amter)
     report = ImportReport()
-    with transaction.atomic():
-        for row in amt_rows:
-            _upsert(Amt, {"name": row["name"]}, row, report, f"Amt {row['name']}")
-        amt_by_name = {a.name: a for a in Amt.objects.select_for_update()}
-        for row in municipality_rows:
-            amt_name = row.pop("amt")
-            if amt_name and amt_name not in amt_by_name:
-                amt_by_name[amt_name] = Amt.objects.create(name=amt_name)
-                report.created.append(f"Amt {amt_name}")
-            row["amt"] = amt_by_name.get(amt_name)
-            lookup = {"ags": row["ags"]} if row["ags"] else {"name": row["name"]}
-            if row["ags"] and not Municipality.objects.filter(ags=row["ags"]).exists():
-                lookup = {"name": row["name"]}  # a key added later to a known municipality
-            _upsert(Municipality, lookup, row, report, row["name"])
+    current = (amter, 0)
+    try:
+        with transaction.atomic():
+            for row in amt_rows:
+                current = (amter, row.pop("line"))
+                _upsert(Amt, {"name": row["name"]}, row, report, f"Amt {row['name']}")
+            amt_by_name = {a.name: a for a in Amt.objects.select_for_update()}
+            for row in municipality_rows:
+                current = (municipalities, row.pop("line"))
+                _write_municipality(row, amt_by_name, report)
+    except IntegrityError as exc:
+        # e.g. a key or name that another existing entry already has: nothing was written.
+        path, line = current
+        raise ImportFileError(
+            [
+                _("%(file)s: Line %(line)d: clashes with an existing entry (%(detail)s).")
+                % {"file": Path(path).name, "line": line, "detail": str(exc).splitlines()[0]}
+            ]
+        ) from exc
     return report
+
+
+def _write_municipality(row: dict, amt_by_name: dict, report: ImportReport) -> None:
+    amt_name = row.pop("amt")
+    if amt_name and amt_name not in amt_by_name:
+        amt_by_name[amt_name] = Amt.objects.create(name=amt_name)
+        report.created.append(f"Amt {amt_name}")
+    row["amt"] = amt_by_name.get(amt_name)
+    lookup = {"ags": row["ags"]} if row["ags"] else {"name": row["name"]}
+    if row["ags"] and not Municipality.objects.filter(ags=row["ags"]).exists():
+        lookup = {"name": row["name"]}  # a key added later to a known municipality
+    _upsert(Municipality, lookup, row, report, row["name"])
 
 
 def _upsert(model, lookup: dict, values: dict, report: ImportReport, label: str) -> None:
@@ -88,10 +105,16 @@ def _open_rows(path: Path, required: set[str]) -> tuple[list[tuple[int, dict]], 
 
 def _read_amter(path: Path) -> list[dict]:
     rows, errors = _open_rows(path, AMT_COLUMNS)
-    result, seen = [], set()
+    result, seen, codes = [], set(), set()
     for line, row in rows:
         if not row["name"]:
             errors.append(_("Line %(line)d: the name is empty.") % {"line": line})
+        if row["code"] and row["code"] in codes:
+            errors.append(
+                _("Line %(line)d: the Amt code %(code)s appears twice.")
+                % {"line": line, "code": row["code"]}
+            )
+        codes.add(row["code"])
         if row["code"] and not re.fullmatch(r"\d{9}", row["code"]):
             errors.append(_("Line %(line)d: the Amt code must have nine digits.") % {"line": line})
         if row["name"] in seen:
@@ -99,7 +122,9 @@ def _read_amter(path: Path) -> list[dict]:
                 _("Line %(line)d: %(name)s appears twice.") % {"line": line, "name": row["name"]}
             )
         seen.add(row["name"])
-        result.append({"code": row["code"], "name": row["name"], "seat": row.get("seat", "")})
+        result.append(
+            {"line": line, "code": row["code"], "name": row["name"], "seat": row.get("seat", "")}
+        )
     if errors:
         raise ImportFileError([f"{Path(path).name}: {e}" for e in errors])
     return result
@@ -143,6 +168,7 @@ def _read_municipalities(path: Path, known_amter: set[str] | None) -> list[dict]
             continue
         result.append(
             {
+                "line": line,
                 "ags": row["ags"],
                 "name": row["name"],
                 "amt": row["amt"],

@@ -9,18 +9,15 @@ from accounts.staff_groups import (
     model_permissions,
 )
 
-OUTBOX_READ = model_permissions("mailings", "email", ("view",))
-
-
 def create_groups(apps, schema_editor):
     # Advice and training models arrive with their apps, which grant their own permissions.
-    grant(apps, BERATUNG, OUTBOX_READ)
-    grant(apps, QUALIFIZIERUNG, OUTBOX_READ)
+    # Only Redaktion sees the outbox (it holds what was sent to people).
+    grant(apps, BERATUNG, [])
+    grant(apps, QUALIFIZIERUNG, [])
     grant(
         apps,
         VERNETZUNG,
-        OUTBOX_READ
-        + model_permissions("network", "municipality", ("view", "add", "change"))
+        model_permissions("network", "municipality", ("view", "add", "change"))
         + model_permissions("network", "amt", ("view", "add", "change")),
     )
     grant(

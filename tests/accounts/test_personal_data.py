@@ -1,11 +1,12 @@
 import json
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.personal_data import ERASED_ADDRESS
-from mailings.services import enqueue
+from mailings.models import Email
+from mailings.services import ERASED_ADDRESS, enqueue
 
 
 def _mail(to, key):
@@ -86,3 +87,26 @@ def test_account_overview_queries_do_not_grow(client, user, django_assert_max_nu
     # session, user, site configuration, sections: a fixed handful whatever the data
     with django_assert_max_num_queries(6):
         assert client.get(reverse("account_overview")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_unverified_address_someone_claims_does_not_expose_or_erase_its_mails(
+    client, user, other_user, password
+):
+    theirs = _mail(other_user.email, "test:theirs")
+    EmailAddress.objects.create(user=user, email=other_user.email.upper(), verified=False)
+    client.force_login(user)
+    data = json.loads(client.get(reverse("account_export")).content)
+    assert data["emails"] == []
+    client.post(reverse("account_delete"), {"confirm": "on", "password": password})
+    theirs.refresh_from_db()
+    assert theirs.to == other_user.email
+
+
+@pytest.mark.django_db
+def test_mail_still_queued_for_a_deleted_account_is_cancelled_not_sent(client, user, password):
+    queued = _mail(user.email, "test:queued")  # no commit in this test: still queued
+    client.force_login(user)
+    client.post(reverse("account_delete"), {"confirm": "on", "password": password})
+    queued.refresh_from_db()
+    assert (queued.status, queued.to) == (Email.Status.CANCELLED, ERASED_ADDRESS)

@@ -1,6 +1,7 @@
 from urllib.parse import urlparse
 
 import pytest
+from django.conf import settings
 from django.db import IntegrityError
 from django.urls import reverse
 
@@ -29,11 +30,14 @@ def test_signup_sends_verification_through_outbox_then_verify_and_log_in(
 
     user = User.objects.get(email="neu@beispiel.de")
     assert user.privacy_consent_at is not None
-    assert user.privacy_consent_version
+    assert user.privacy_consent_version == settings.PRIVACY_NOTICE_VERSION
+    assert (user.first_name, user.last_name) == ("Nina", "Neu")
     assert user.language == "de"
 
     outbox_row = Email.objects.get(to="neu@beispiel.de")
     assert outbox_row.status == Email.Status.SENT
+    assert outbox_row.recipient_user == user
+    assert "confirm-email" not in outbox_row.body_text  # the link is not kept readable
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
     assert message.to == ["neu@beispiel.de"]

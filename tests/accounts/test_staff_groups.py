@@ -33,7 +33,8 @@ def test_the_four_staff_groups_exist_with_permissions():
     [
         (VERNETZUNG, "/admin/network/municipality/", "/admin/kloormokers/page/"),
         (REDAKTION, "/admin/kloormokers/page/", "/admin/network/municipality/"),
-        (BERATUNG, "/admin/mailings/email/", "/admin/accounts/user/"),
+        (REDAKTION, "/admin/mailings/email/", "/admin/accounts/user/"),
+        (BERATUNG, "/admin/", "/admin/mailings/email/"),
     ],
 )
 def test_staff_see_only_what_their_group_allows(client, group, allowed, forbidden):

@@ -140,3 +140,23 @@ def test_profile_language_applies_after_login(client, user):
     user.save(update_fields=["language"])
     client.force_login(user)
     assert '<html lang="en"' in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_barrier_reports_are_rate_limited_per_address(client):
+    url = reverse("page", args=["barrierefreiheit"])
+    for _ in range(5):
+        assert client.post(url, {"description": "Barriere"}).status_code == 302
+    response = client.post(url, {"description": "noch eine"})
+    assert response.status_code == 200
+    assert 'id="error-summary"' in response.content.decode()
+    assert Email.objects.count() == 5
+
+
+@pytest.mark.django_db
+def test_theme_colour_comes_from_the_site_configuration(client):
+    SiteConfiguration.objects.filter(id=SiteConfiguration.load().id).update(theme_color="#8a1538")
+    response = client.get(reverse("theme_css"))
+    assert response["Content-Type"].startswith("text/css")
+    assert "--portal-theme: #8a1538" in response.content.decode()
+    assert reverse("theme_css") in client.get(reverse("home")).content.decode()

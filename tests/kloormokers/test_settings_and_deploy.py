@@ -60,7 +60,7 @@ def test_embedded_default_needs_nothing_set():
 
 
 def test_env_example_documents_every_variable_the_settings_read():
-    documented = set(re.findall(r"^([A-Z_]+)=", (BASE / ".env.example").read_text(), re.M))
+    documented = set(re.findall(r"^#? ?([A-Z_]+)=", (BASE / ".env.example").read_text(), re.M))
     assert READ_VARIABLES - documented == set()
 
 
@@ -71,13 +71,19 @@ def compose():
 
 def test_compose_has_every_service_with_its_command(compose):
     services = compose["services"]
-    assert {"postgres", "redis", "web", "worker", "beat", "mailpit"} <= set(services)
+    assert {"postgres", "redis", "web", "worker", "beat", "mailpit", "proxy"} <= set(services)
+    assert "ports" not in services["web"]  # only the proxy is published
+    assert (BASE / "deploy" / "Caddyfile").exists()
     assert "gunicorn" in services["web"]["command"]
     assert services["worker"]["command"][:4] == ["celery", "-A", "kloormokers", "worker"]
     assert services["beat"]["command"][:4] == ["celery", "-A", "kloormokers", "beat"]
     for name in ("postgres", "redis", "web"):
         assert "test" in services[name]["healthcheck"], name
-    assert services["web"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    for name in ("web", "worker", "beat"):
+        depends = services[name]["depends_on"]
+        assert depends["migrate"]["condition"] == "service_completed_successfully"
+        assert depends["postgres"]["condition"] == "service_healthy"
+        assert depends["redis"]["condition"] == "service_healthy"
     assert services["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
 
 

@@ -2,6 +2,8 @@ from datetime import timedelta
 from email.header import decode_header, make_header
 
 import pytest
+from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from mailings import services
@@ -33,14 +35,107 @@ def test_same_key_twice_is_one_mail(mailoutbox, django_capture_on_commit_callbac
     assert first.status == Email.Status.SENT
 
 
-@pytest.mark.django_db
-def test_nothing_is_sent_when_the_business_transaction_rolls_back(
-    mailoutbox, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+@pytest.mark.django_db(transaction=True)
+def test_nothing_is_sent_when_the_business_transaction_rolls_back(mailoutbox):
+    with pytest.raises(RuntimeError), transaction.atomic():
         _enqueue()
-    assert len(callbacks) == 1  # delivery starts only after commit
+        raise RuntimeError("the booking failed after the mail was written")
+    assert not Email.objects.exists()
+    assert mailoutbox == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_broker_down_at_commit_keeps_the_request_working_and_the_sweeper_sends_later(
+    client, mailoutbox, monkeypatch
+):
+    from mailings import tasks
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("Error 111 connecting to redis:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.deliver_email, "delay", broker_down)
+    response = client.post(
+        reverse("page", args=["barrierefreiheit"]), {"description": "Broker weg"}
+    )
+    assert response.status_code == 302
+    email = Email.objects.get()
+    assert email.status == Email.Status.QUEUED
+    assert mailoutbox == []
+    monkeypatch.undo()
+    services.sweep()
+    email.refresh_from_db()
+    assert email.status == Email.Status.SENT
     assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mail_is_given_up_after_the_attempt_limit(smtp_sink, settings):
+    settings.OUTBOX_MAX_ATTEMPTS = 2
+    smtp_sink.handler.replies = ["451 4.3.0 eins", "451 4.3.0 zwei"]
+    email = _enqueue()
+    Email.objects.filter(pk=email.pk).update(next_attempt_at=timezone.now())
+    services.deliver(email_id=email.id)
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == (Email.Status.FAILED, 2)
+    assert smtp_sink.messages == []
+
+
+@pytest.mark.django_db
+def test_staff_resend_leaves_a_mail_that_is_being_sent_alone(settings):
+    email = _enqueue()
+    Email.objects.filter(pk=email.pk).update(status=Email.Status.SENDING, claimed_at=timezone.now())
+    assert services.requeue(email=email) is False
+    email.refresh_from_db()
+    assert email.status == Email.Status.SENDING
+    Email.objects.filter(pk=email.pk).update(
+        claimed_at=timezone.now() - timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS + 1)
+    )
+    assert services.requeue(email=email) is True
+
+
+@pytest.mark.django_db
+def test_sensitive_mail_text_is_dropped_once_sent(mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        email = services.enqueue(
+            to="a@beispiel.de",
+            template=TEMPLATE,
+            context={"description": "geheimer-link"},
+            key="test:sensitive",
+            sensitive=True,
+        )
+    assert "geheimer-link" in mailoutbox[0].body
+    email.refresh_from_db()
+    assert "geheimer-link" not in email.body_text + email.body_html
+
+
+@pytest.mark.django_db
+def test_old_sent_mails_are_purged_queued_ones_kept():
+    old = timezone.now() - timedelta(days=200)
+    sent = Email.objects.create(
+        key="old:sent",
+        to="a@beispiel.de",
+        language="de",
+        template=TEMPLATE,
+        subject="s",
+        body_text="t",
+        body_html="t",
+        status=Email.Status.SENT,
+        sent_at=old,
+        created_at=old,
+    )
+    queued = Email.objects.create(
+        key="old:queued",
+        to="a@beispiel.de",
+        language="de",
+        template=TEMPLATE,
+        subject="s",
+        body_text="t",
+        body_html="t",
+        created_at=old,
+    )
+    assert services.purge_old(days=180) == 1
+    assert not Email.objects.filter(pk=sent.pk).exists()
+    assert Email.objects.filter(pk=queued.pk).exists()
 
 
 @pytest.mark.django_db

@@ -87,3 +87,36 @@ def test_unknown_amt_is_rejected_when_amter_are_given(tmp_path):
         _run(str(bad), "--amter", str(DATA / "amter.csv"))
     assert not Municipality.objects.exists()
     assert not Amt.objects.exists()
+
+
+@pytest.mark.django_db
+def test_swapped_names_clash_with_existing_entries_and_change_nothing(tmp_path):
+    good = tmp_path / "good.csv"
+    good.write_text(
+        "ags,name,amt,kind\n01058001,Aldorf,,gemeinde\n01058002,Bedorf,,gemeinde\n",
+        encoding="utf-8",
+    )
+    _run(str(good))
+    swapped = tmp_path / "swapped.csv"
+    swapped.write_text(
+        "ags,name,amt,kind\n01058001,Bedorf,,gemeinde\n01058002,Aldorf,,gemeinde\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError) as excinfo:
+        _run(str(swapped))
+    assert re.search(r"(Line|Zeile) 2:", str(excinfo.value))
+    assert dict(Municipality.objects.values_list("ags", "name")) == {
+        "01058001": "Aldorf",
+        "01058002": "Bedorf",
+    }
+
+
+@pytest.mark.django_db
+def test_amt_code_twice_in_the_file_is_rejected(tmp_path):
+    amter = tmp_path / "amter.csv"
+    amter.write_text("code,name,seat\n010585803,A,A\n010585803,B,B\n", encoding="utf-8")
+    municipalities = tmp_path / "m.csv"
+    municipalities.write_text("ags,name,amt,kind\n,X,A,gemeinde\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="010585803"):
+        _run(str(municipalities), "--amter", str(amter))
+    assert not Amt.objects.exists()
