@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from kloormokers.models import Page
 from tests.e2e.conftest import DESKTOP, NARROW
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, StaffFactory, UserFactory
 
 VIEWPORTS = pytest.mark.parametrize("viewport", [DESKTOP, NARROW], ids=["desktop", "320px"])
 
@@ -137,3 +137,49 @@ def test_language_switch_shows_english(page, live_server, assert_accessible):
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_text("Skip to content").count() == 1
     assert_accessible(page, "home (en)")
+
+
+@VIEWPORTS
+def test_error_and_account_flow_pages_are_accessible(
+    page, live_server, assert_accessible, transactional_db, viewport
+):
+    page.set_viewport_size(viewport)
+    page.goto(live_server.url + "/gibt-es-nicht/")
+    assert page.locator("h1").count() == 1
+    assert_accessible(page, "404")
+    page.goto(live_server.url + reverse("account_reset_password"))
+    assert_accessible(page, "password reset")
+    page.goto(live_server.url + reverse("account_signup"))
+    page.fill("input[name=email]", f"neu-{viewport['width']}@beispiel.de")
+    page.fill("input[name=first_name]", "Nele")
+    page.fill("input[name=last_name]", "Neu")
+    page.fill("input[name=password1]", PASSWORD)
+    page.fill("input[name=password2]", PASSWORD)
+    page.check("input[name=privacy_consent]")
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url("**/konto/confirm-email/")
+    assert_accessible(page, "verification sent")
+
+
+@VIEWPORTS
+def test_staff_pages_on_the_way_to_admin_are_accessible(
+    page, live_server, assert_accessible, transactional_db, viewport
+):
+    page.set_viewport_size(viewport)
+    volunteer = UserFactory()
+    _log_in(page, live_server, volunteer)
+    page.goto(live_server.url + "/admin/")
+    assert page.locator("h1").count() == 1
+    assert_accessible(page, "403")
+    page.context.clear_cookies()
+    staff = StaffFactory()
+    _log_in(page, live_server, staff)
+    page.goto(live_server.url + "/admin/")
+    # allauth asks for the password again before a second factor is added.
+    assert reverse("account_reauthenticate") in page.url
+    assert_accessible(page, "reauthenticate")
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url(lambda url: reverse("mfa_activate_totp") in url)
+    assert page.locator("img[src^='data:image/svg']").count() == 1  # the QR code, no inline JS
+    assert_accessible(page, "TOTP set-up")

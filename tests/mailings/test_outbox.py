@@ -37,9 +37,13 @@ def test_same_key_twice_is_one_mail(mailoutbox, django_capture_on_commit_callbac
 
 @pytest.mark.django_db(transaction=True)
 def test_nothing_is_sent_when_the_business_transaction_rolls_back(mailoutbox):
-    with pytest.raises(RuntimeError), transaction.atomic():
-        _enqueue()
-        raise RuntimeError("the booking failed after the mail was written")
+    def failing_booking():
+        with transaction.atomic():
+            _enqueue()
+            raise RuntimeError("the booking failed after the mail was written")
+
+    with pytest.raises(RuntimeError):
+        failing_booking()
     assert not Email.objects.exists()
     assert mailoutbox == []
 
