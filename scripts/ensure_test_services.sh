@@ -29,6 +29,12 @@ if ! pg_ready; then
   pg_ready || { echo "PostgreSQL does not answer on $PGHOST:$PGPORT; start it or set DATABASE_URL." >&2; exit 1; }
 fi
 
+# The database the non-test commands (makemigrations --check, check --deploy) connect to;
+# pytest creates its own test_ database next to it.
+if ! psql -h "$PGHOST" -p "$PGPORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='kloormokers'" 2>/dev/null | grep -q 1; then
+  createdb -h "$PGHOST" -p "$PGPORT" -U postgres kloormokers 2>/dev/null || say "could not create database kloormokers (continuing)"
+fi
+
 redis_ready() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; }
 if ! redis_ready; then
   if command -v redis-server >/dev/null; then
