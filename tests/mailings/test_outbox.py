@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from mailings import services
 from mailings.exceptions import TemporaryDeliveryError
 from mailings.models import Email
+from tests.mailings.factories import EmailFactory
 
 TEMPLATE = "emails/barrier_report"
 
@@ -115,28 +116,8 @@ def test_sensitive_mail_text_is_dropped_once_sent(mailoutbox, django_capture_on_
 @pytest.mark.django_db
 def test_old_sent_mails_are_purged_queued_ones_kept():
     old = timezone.now() - timedelta(days=200)
-    sent = Email.objects.create(
-        key="old:sent",
-        to="a@beispiel.de",
-        language="de",
-        template=TEMPLATE,
-        subject="s",
-        body_text="t",
-        body_html="t",
-        status=Email.Status.SENT,
-        sent_at=old,
-        created_at=old,
-    )
-    queued = Email.objects.create(
-        key="old:queued",
-        to="a@beispiel.de",
-        language="de",
-        template=TEMPLATE,
-        subject="s",
-        body_text="t",
-        body_html="t",
-        created_at=old,
-    )
+    sent = EmailFactory(key="old:sent", status=Email.Status.SENT, sent_at=old, created_at=old)
+    queued = EmailFactory(key="old:queued", created_at=old)
     assert services.purge_old(days=180) == 1
     assert not Email.objects.filter(pk=sent.pk).exists()
     assert Email.objects.filter(pk=queued.pk).exists()
@@ -198,15 +179,7 @@ def test_permanent_smtp_failure_marks_mail_failed_for_staff(smtp_sink):
 @pytest.mark.django_db(transaction=True)
 def test_temporary_error_raises_for_celery_retry(smtp_sink):
     smtp_sink.handler.replies = ["421 4.7.0 Zu viele Verbindungen"]
-    email = Email.objects.create(
-        key="test:raw",
-        to="a@beispiel.de",
-        language="de",
-        template=TEMPLATE,
-        subject="s",
-        body_text="t",
-        body_html="<p>t</p>",
-    )
+    email = EmailFactory(key="test:raw")
     with pytest.raises(TemporaryDeliveryError) as excinfo:
         services.deliver(email_id=email.id)
     assert excinfo.value.retry_in == services.backoff_seconds(1)
@@ -221,26 +194,17 @@ def test_backoff_grows_and_stays_below_the_broker_visibility_timeout():
 
 @pytest.mark.django_db(transaction=True)
 def test_sweeper_resends_a_mail_stuck_in_sending(smtp_sink, settings):
-    email = Email.objects.create(
+    email = EmailFactory(
         key="test:stuck",
-        to="a@beispiel.de",
-        language="de",
-        template=TEMPLATE,
         subject="Hängt",
-        body_text="t",
-        body_html="<p>t</p>",
         status=Email.Status.SENDING,
         attempts=1,
         claimed_at=timezone.now() - timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS + 5),
     )
-    fresh = Email.objects.create(
+    fresh = EmailFactory(
         key="test:busy",
         to="b@beispiel.de",
-        language="de",
-        template=TEMPLATE,
         subject="Läuft",
-        body_text="t",
-        body_html="<p>t</p>",
         status=Email.Status.SENDING,
         attempts=1,
         claimed_at=timezone.now(),
@@ -255,15 +219,7 @@ def test_sweeper_resends_a_mail_stuck_in_sending(smtp_sink, settings):
 
 @pytest.mark.django_db(transaction=True)
 def test_sweeper_sends_what_stayed_queued_when_the_broker_was_down(smtp_sink):
-    email = Email.objects.create(
-        key="test:queued",
-        to="a@beispiel.de",
-        language="de",
-        template=TEMPLATE,
-        subject="s",
-        body_text="t",
-        body_html="<p>t</p>",
-    )
+    email = EmailFactory(key="test:queued")
     assert services.sweep() == [email.id]
     email.refresh_from_db()
     assert email.status == Email.Status.SENT

@@ -6,21 +6,14 @@ from django.utils import timezone
 
 from mailings import services
 from mailings.models import Email
+from tests.mailings.factories import EmailFactory
 from tests.race import run_together
 
 TEMPLATE = "emails/barrier_report"
 
 
 def _queued(key="race:1"):
-    return Email.objects.create(
-        key=key,
-        to="a@beispiel.de",
-        language="de",
-        template=TEMPLATE,
-        subject="Rennen",
-        body_text="t",
-        body_html="<p>t</p>",
-    )
+    return EmailFactory(key=key, subject="Rennen")
 
 
 @pytest.mark.django_db(transaction=True)
