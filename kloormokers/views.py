@@ -1,6 +1,7 @@
 """Site-wide pages: start page, content pages (Impressum …), health check, error pages."""
 
 from allauth.core import ratelimit
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -82,5 +83,7 @@ def error_404(request, exception=None):
 
 
 def error_500(request):
-    # No context processors: the database may be what failed.
-    return HttpResponseServerError(loader.get_template("500.html").render({}))
+    # No context processors: the database may be what failed; the county's name comes from
+    # the settings' defaults instead of the site configuration row.
+    context = {"site_config": settings.COUNTY_DEFAULTS, "LANGUAGE_CODE": settings.LANGUAGE_CODE}
+    return HttpResponseServerError(loader.get_template("500.html").render(context))

@@ -2,6 +2,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
+from kloormokers.celery import app as celery_app
 from tests.factories import PASSWORD, StaffFactory, UserFactory
 
 
@@ -12,6 +13,12 @@ def pytest_collection_modifyitems(config, items):
             "The suite runs against PostgreSQL: run `make test` or set DATABASE_URL=postgres://…",
             returncode=2,
         )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _tasks_run_in_process():
+    # Delivery runs inside the test after commit; the real-worker test switches this off.
+    celery_app.conf.task_always_eager = True
 
 
 @pytest.fixture(autouse=True)

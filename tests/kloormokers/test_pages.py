@@ -160,3 +160,14 @@ def test_theme_colour_comes_from_the_site_configuration(client):
     assert response["Content-Type"].startswith("text/css")
     assert "--portal-theme: #8a1538" in response.content.decode()
     assert reverse("theme_css") in client.get(reverse("home")).content.decode()
+
+
+def test_server_error_page_renders_without_the_database(rf):
+    from kloormokers.views import error_500
+
+    response = error_500(rf.get("/"))  # no db fixture: any query would raise here
+    html = response.content.decode()
+    assert "Kreis Rendsburg-Eckernförde" in html
+    assert response.status_code == 500
+    assert html.count("<h1") == 1
+    assert 'href="#main"' in html

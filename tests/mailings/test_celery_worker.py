@@ -64,7 +64,7 @@ def celery_worker(transactional_db, smtp_sink):
         celery_app.conf.task_always_eager = False  # this process only publishes
         yield log
     finally:
-        celery_app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+        celery_app.conf.task_always_eager = True
         process.terminate()
         process.wait(timeout=30)
 
