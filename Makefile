@@ -12,7 +12,10 @@ DEPLOY_ENV = DEBUG=false ALLOWED_HOSTS=portal.example.org \
 
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kloormokers
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+TEST_BROKER_URL ?= redis://127.0.0.1:6379/14
+# The broker gets its own Redis database: tests flush the cache database between tests.
 TEST_ENV = DEBUG=true DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+	CELERY_BROKER_URL=$(TEST_BROKER_URL) \
 	CELERY_TASK_ALWAYS_EAGER=true DJANGO_ALLOW_ASYNC_UNSAFE=true EMAIL_URL=
 
 .PHONY: run test install install-dev lint format messages vendor clean
