@@ -3,7 +3,10 @@
 import uuid
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
 from django.contrib.sites.shortcuts import get_current_site
+from django.db import IntegrityError, transaction
+from django.shortcuts import redirect
 from django.utils.translation import get_language
 
 from mailings.services import enqueue
@@ -34,5 +37,12 @@ class AccountAdapter(DefaultAccountAdapter):
         user.language = (get_language() or "de")[:2]
         record_privacy_consent(user=user)
         if commit:
-            user.save()
+            try:
+                with transaction.atomic():
+                    user.save()
+            except IntegrityError as exc:
+                # Two sign-ups with one address at the same moment: the database lets one
+                # through. The other sees what any sign-up with a taken address sees (no
+                # enumeration), instead of an error page.
+                raise ImmediateHttpResponse(redirect("account_email_verification_sent")) from exc
         return user
