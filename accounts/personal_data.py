@@ -42,9 +42,14 @@ def erase_profile(user) -> None:
 
 
 def _mails(user):
-    # Mails tied to the account, or sent to its (verified) login address; never merely
-    # claimed, unverified addresses, which may belong to someone else.
-    return Email.objects.filter(Q(recipient_user=user) | Q(to__iexact=user.email))
+    # Mails tied to the account, sent to its (verified) login address, or sent on the person's
+    # behalf with it as Reply-To (e.g. a barrier report); never merely claimed, unverified
+    # addresses, which may belong to someone else.
+    return Email.objects.filter(
+        Q(recipient_user=user)
+        | Q(to__iexact=user.email)
+        | Q(**{"headers__Reply-To__iexact": user.email})
+    )
 
 
 def export_emails(user) -> list[dict]:

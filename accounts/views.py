@@ -1,5 +1,6 @@
 import json
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -8,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+
+from kloormokers.language import set_language_cookie
 
 from . import services
 from .forms import DeleteAccountForm, ProfileForm
@@ -29,9 +32,7 @@ def profile(request):
         messages.success(request, _("Your details have been saved."))
         response = redirect("account_overview")
         translation.activate(user.language)
-        response.set_cookie(
-            "django_language", user.language, samesite="Lax", secure=request.is_secure()
-        )
+        set_language_cookie(response, user.language)
         return response
     return render(request, "accounts/profile_form.html", {"form": form})
 
@@ -53,7 +54,12 @@ def export(request):
 @require_http_methods(["GET", "POST"])
 def delete(request):
     form = DeleteAccountForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not ratelimit.consume(
+        request, action="reauthenticate", user=request.user
+    ):
+        # The password check must not become a way to guess a password with a stolen session.
+        form.add_error(None, _("Too many attempts. Please try again in a few minutes."))
+    elif request.method == "POST" and form.is_valid():
         services.delete_account(user=request.user)
         logout(request)
         messages.success(request, _("Your account and your data have been deleted."))

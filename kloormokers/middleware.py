@@ -8,11 +8,12 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from .language import supported
+
 
 class PortalLocaleMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        self.supported = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request):
         language = self._chosen(request) or settings.LANGUAGE_CODE
@@ -23,11 +24,10 @@ class PortalLocaleMiddleware:
         patch_vary_headers(response, ("Cookie",))
         return response
 
-    def _chosen(self, request) -> str | None:
-        cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if cookie in self.supported:
-            return cookie
+    @staticmethod
+    def _chosen(request) -> str | None:
+        chosen = supported(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.language in self.supported:
-            return user.language
-        return None
+        if chosen is None and user is not None and user.is_authenticated:
+            chosen = supported(user.language)
+        return chosen

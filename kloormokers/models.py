@@ -1,10 +1,21 @@
 """Site-wide, staff-editable configuration: the county's identity and the legal pages."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+MIN_NON_TEXT_CONTRAST = 3.0
+
+
+def contrast_with_white(hex_color: str) -> float:
+    """WCAG contrast ratio of a #rrggbb colour against white."""
+    channels = [int(hex_color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 1.05 / (luminance + 0.05)
 
 
 class SiteConfiguration(models.Model):
@@ -47,6 +58,15 @@ class SiteConfiguration(models.Model):
 
     def __str__(self):
         return f"{self.office_name} – {self.county_name}"
+
+    def clean(self):
+        super().clean()
+        # The colour marks the current page and language: it needs 3:1 against the light
+        # backgrounds (WCAG 2.1, 1.4.11 non-text contrast).
+        if self.theme_color and contrast_with_white(self.theme_color) < MIN_NON_TEXT_CONTRAST:
+            raise ValidationError(
+                {"theme_color": _("This colour is too light: it needs a contrast of 3:1 to white.")}
+            )
 
     @classmethod
     def load(cls) -> "SiteConfiguration":

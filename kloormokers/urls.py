@@ -13,7 +13,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
     path("theme.css", views.theme_css, name="theme_css"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     # The admin login is the portal login: same rate limits, same second factor.
     path("admin/login/", views.admin_login, name="admin_login_redirect"),
     path("admin/", admin.site.urls),

@@ -10,11 +10,14 @@ from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResp
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from .forms import BarrierReportForm
+from .language import supported
 from .models import Page, SiteConfiguration
 from .services import report_barrier
 
@@ -66,6 +69,18 @@ def health(request):
     return JsonResponse({"status": "ok"})
 
 
+@require_POST
+def set_language(request):
+    """Django's language switch; a logged-in person's choice also goes to the profile,
+    so their e-mails come in the same language."""
+    response = i18n.set_language(request)
+    language = supported(request.POST.get("language"))
+    if language and request.user.is_authenticated and request.user.language != language:
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    return response
+
+
 def admin_login(request):
     """The admin login is the portal login (same rate limits, same second factor)."""
     if request.user.is_authenticated and not request.user.is_staff:
@@ -85,5 +100,6 @@ def error_404(request, exception=None):
 def error_500(request):
     # No context processors: the database may be what failed; the county's name comes from
     # the settings' defaults instead of the site configuration row.
-    context = {"site_config": settings.COUNTY_DEFAULTS, "LANGUAGE_CODE": settings.LANGUAGE_CODE}
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    context = {"site_config": settings.COUNTY_DEFAULTS, "LANGUAGE_CODE": language}
     return HttpResponseServerError(loader.get_template("500.html").render(context))

@@ -18,7 +18,7 @@ from .rendering import render_email
 logger = logging.getLogger(__name__)
 
 ERASED_ADDRESS = "geloescht@invalid"
-REMOVED_AFTER_SENDING = "(removed after sending: contained a personal link or code)"
+REMOVED_AFTER_SENDING = "(removed: contained a personal link or code)"
 
 
 def enqueue(
@@ -83,16 +83,19 @@ def requeue(*, email: Email) -> bool:
 
 
 def cancel_unsent(*, emails) -> int:
-    """Stop mails that have not gone out yet (e.g. the recipient deleted their account)."""
-    return emails.filter(status__in=[Email.Status.QUEUED, Email.Status.FAILED]).update(
-        status=Email.Status.CANCELLED
-    )
+    """Stop mails that have not gone out yet (e.g. the recipient deleted their account).
+
+    A mail being sent right now may still arrive; afterwards it stays cancelled, so neither
+    a retry nor the sweeper sends it again.
+    """
+    unsent = [Email.Status.QUEUED, Email.Status.FAILED, Email.Status.SENDING]
+    return emails.filter(status__in=unsent).update(status=Email.Status.CANCELLED)
 
 
 def purge_old(*, days: int) -> int:
-    """Delete sent and cancelled mails older than the retention period (data minimisation)."""
+    """Delete finished mails older than the retention period (data minimisation)."""
     cutoff = timezone.now() - timedelta(days=days)
-    done = [Email.Status.SENT, Email.Status.CANCELLED]
+    done = [Email.Status.SENT, Email.Status.CANCELLED, Email.Status.FAILED]
     deleted, _per_model = Email.objects.filter(status__in=done, created_at__lt=cutoff).delete()
     return deleted
 
@@ -111,13 +114,16 @@ def deliver(*, email_id: int) -> str | None:
             _build_message(email, connection).send()
     except Exception as exc:
         return _record_failure(email, exc)
-    email.status, email.sent_at, email.last_error = Email.Status.SENT, timezone.now(), ""
-    fields = ["status", "sent_at", "last_error"]
+    done = {"status": Email.Status.SENT, "sent_at": timezone.now(), "last_error": ""}
     if email.sensitive:  # the link or code has done its job; do not keep it readable
-        email.body_text = email.body_html = REMOVED_AFTER_SENDING
-        fields += ["body_text", "body_html"]
-    email.save(update_fields=fields)
-    return email.status
+        done |= {"body_text": REMOVED_AFTER_SENDING, "body_html": REMOVED_AFTER_SENDING}
+    _finish(email, **done)
+    return Email.Status.SENT
+
+
+def _finish(email: Email, **values) -> None:
+    """Record the outcome of our claim, unless the row changed meanwhile (e.g. cancelled)."""
+    Email.objects.filter(id=email.id, status=Email.Status.SENDING).update(**values)
 
 
 def sweep() -> list[int]:
@@ -189,15 +195,18 @@ def _is_temporary(exc: Exception) -> bool:
 
 
 def _record_failure(email: Email, exc: Exception) -> str:
-    email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    error = f"{type(exc).__name__}: {exc}"[:2000]
     if _is_temporary(exc) and email.attempts < settings.OUTBOX_MAX_ATTEMPTS:
         retry_in = backoff_seconds(email.attempts)
-        email.status = Email.Status.QUEUED
-        email.next_attempt_at = timezone.now() + timedelta(seconds=retry_in)
-        email.save(update_fields=["status", "next_attempt_at", "last_error"])
-        logger.warning("Mail %s deferred for %ss: %s", email.id, retry_in, email.last_error)
-        raise TemporaryDeliveryError(email.last_error, retry_in=retry_in) from exc
-    email.status = Email.Status.FAILED
-    email.save(update_fields=["status", "last_error"])
-    logger.error("Mail %s failed: %s", email.id, email.last_error)
-    return email.status
+        next_attempt_at = timezone.now() + timedelta(seconds=retry_in)
+        _finish(
+            email, status=Email.Status.QUEUED, next_attempt_at=next_attempt_at, last_error=error
+        )
+        logger.warning("Mail %s deferred for %ss: %s", email.id, retry_in, error)
+        raise TemporaryDeliveryError(error, retry_in=retry_in) from exc
+    given_up = {"status": Email.Status.FAILED, "last_error": error}
+    if email.sensitive:  # a link nobody received must not stay readable either
+        given_up |= {"body_text": REMOVED_AFTER_SENDING, "body_html": REMOVED_AFTER_SENDING}
+    _finish(email, **given_up)
+    logger.error("Mail %s failed: %s", email.id, error)
+    return Email.Status.FAILED

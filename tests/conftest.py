@@ -36,7 +36,8 @@ def user(db):
 
 @pytest.fixture
 def other_user(db):
-    return UserFactory()
+    # A name no generated person has, so "nothing of others" checks cannot collide.
+    return UserFactory(first_name="Oskar", last_name="Anderwelt")
 
 
 @pytest.fixture

@@ -110,3 +110,31 @@ def test_mail_still_queued_for_a_deleted_account_is_cancelled_not_sent(client, u
     client.post(reverse("account_delete"), {"confirm": "on", "password": password})
     queued.refresh_from_db()
     assert (queued.status, queued.to) == (Email.Status.CANCELLED, ERASED_ADDRESS)
+
+
+@pytest.mark.django_db
+def test_deleting_is_rate_limited_so_a_stolen_session_cannot_guess_the_password(client, user):
+    client.force_login(user)
+    for _ in range(10):
+        client.post(reverse("account_delete"), {"confirm": "on", "password": "falsch"})
+    response = client.post(reverse("account_delete"), {"confirm": "on", "password": "falsch"})
+    assert response.status_code == 200
+    assert "error-summary" in response.content.decode()
+    assert User.objects.filter(pk=user.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_barrier_report_the_person_sent_is_in_their_export_and_erased_with_them(
+    client, user, password, django_capture_on_commit_callbacks
+):
+    client.post(
+        reverse("page", args=["barrierefreiheit"]),
+        {"description": "Kontrast", "email": user.email, "name": user.last_name},
+    )
+    client.force_login(user)
+    data = json.loads(client.get(reverse("account_export")).content)
+    assert len(data["emails"]) == 1
+    client.post(reverse("account_delete"), {"confirm": "on", "password": password})
+    report = Email.objects.get()
+    assert report.headers == {}
+    assert user.last_name not in report.body_text

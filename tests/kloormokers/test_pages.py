@@ -171,3 +171,38 @@ def test_server_error_page_renders_without_the_database(rf):
     assert response.status_code == 500
     assert html.count("<h1") == 1
     assert 'href="#main"' in html
+
+
+@pytest.mark.django_db
+def test_language_switch_accepts_regional_codes_and_remembers_it_in_the_profile(client, user):
+    client.force_login(user)
+    client.post(reverse("set_language"), {"language": "en-us", "next": "/"})
+    assert '<html lang="en"' in client.get(reverse("home")).content.decode()
+    user.refresh_from_db()
+    assert user.language == "en"
+
+
+def test_server_error_page_is_in_the_active_language(rf):
+    from django.utils import translation
+
+    from kloormokers.views import error_500
+
+    with translation.override("en"):
+        html = error_500(rf.get("/")).content.decode()
+    assert '<html lang="en"' in html
+
+
+@pytest.mark.parametrize(
+    ("color", "ok"), [("#005c8a", True), ("#767676", True), ("#ffdd00", False)]
+)
+def test_theme_colour_needs_contrast_to_white(color, ok):
+    from django.core.exceptions import ValidationError
+
+    config = SiteConfiguration(
+        county_name="Kreis", office_name="Büro", email="a@beispiel.de", theme_color=color
+    )
+    if ok:
+        config.full_clean(validate_unique=False, validate_constraints=False)
+    else:
+        with pytest.raises(ValidationError, match="theme_color"):
+            config.full_clean(validate_unique=False, validate_constraints=False)

@@ -234,3 +234,42 @@ def test_a_sent_mail_is_never_sent_again(mailoutbox, django_capture_on_commit_ca
     assert services.deliver(email_id=email.id) is None
     services.sweep()
     assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_mail_cancelled_while_being_sent_stays_cancelled(smtp_sink, monkeypatch):
+    email = EmailFactory()
+    real_build = services._build_message
+
+    def build_and_cancel_meanwhile(row, connection):
+        services.cancel_unsent(emails=Email.objects.filter(pk=row.pk))  # account deleted now
+        return real_build(row, connection)
+
+    monkeypatch.setattr(services, "_build_message", build_and_cancel_meanwhile)
+    services.deliver(email_id=email.id)
+    email.refresh_from_db()
+    assert email.status == Email.Status.CANCELLED
+    services.sweep()
+    assert len(smtp_sink.messages) == 1  # the one in flight; never again
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sensitive_mail_that_fails_for_good_does_not_keep_its_link(smtp_sink):
+    smtp_sink.handler.replies = ["550 5.1.1 Unbekannt"]
+    email = services.enqueue(
+        to="a@beispiel.de",
+        template=TEMPLATE,
+        context={"description": "geheimer-link"},
+        key="test:sensitive-failed",
+        sensitive=True,
+    )
+    email.refresh_from_db()
+    assert email.status == Email.Status.FAILED
+    assert "geheimer-link" not in email.body_text + email.body_html
+
+
+@pytest.mark.django_db
+def test_old_failed_mails_are_purged_too():
+    old = timezone.now() - timedelta(days=200)
+    EmailFactory(status=Email.Status.FAILED, created_at=old)
+    assert services.purge_old(days=180) == 1
