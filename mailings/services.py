@@ -65,7 +65,8 @@ def enqueue(
 def requeue(*, email: Email) -> bool:
     """Staff resend: a failed (or long stuck) mail goes back to the queue with fresh attempts.
 
-    A mail a worker is sending right now is left alone, so it cannot go out twice.
+    A mail a worker is sending right now is left alone, so it cannot go out twice; a mail
+    whose personal link was already removed cannot be sent again (the person asks anew).
     """
     stuck_before = timezone.now() - timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS)
     resendable = Q(status=Email.Status.FAILED) | Q(
@@ -75,6 +76,7 @@ def requeue(*, email: Email) -> bool:
         updated = (
             Email.objects.filter(resendable, id=email.id)
             .exclude(to=ERASED_ADDRESS)
+            .exclude(body_text=REMOVED_AFTER_SENDING)
             .update(status=Email.Status.QUEUED, attempts=0, next_attempt_at=timezone.now())
         )
         if updated:

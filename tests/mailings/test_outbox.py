@@ -266,6 +266,7 @@ def test_a_sensitive_mail_that_fails_for_good_does_not_keep_its_link(smtp_sink):
     email.refresh_from_db()
     assert email.status == Email.Status.FAILED
     assert "geheimer-link" not in email.body_text + email.body_html
+    assert services.requeue(email=email) is False  # never send the placeholder text
 
 
 @pytest.mark.django_db
