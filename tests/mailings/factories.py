@@ -16,3 +16,18 @@ class EmailFactory(factory.django.DjangoModelFactory):
     subject = "Betreff"
     body_text = "Text"
     body_html = "<p>Text</p>"
+
+
+def enqueue_report(
+    key: str, *, to="empfaenger@beispiel.de", description="Kontrast zu schwach", **options
+):
+    """Enqueue a real, rendered mail (the barrier-report template) through the service."""
+    from mailings import services
+
+    return services.enqueue(
+        to=to,
+        template="emails/barrier_report",
+        context={"description": description},
+        key=key,
+        **options,
+    )

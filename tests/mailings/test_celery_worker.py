@@ -11,8 +11,8 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from kloormokers.celery import app as celery_app
-from mailings import services
 from mailings.models import Email
+from tests.mailings.factories import enqueue_report
 
 
 def _database_url() -> str:
@@ -80,12 +80,7 @@ def _wait_for(predicate, seconds=30):
 
 def test_mail_enqueued_in_a_transaction_is_delivered_by_a_real_worker(celery_worker, smtp_sink):
     with transaction.atomic():
-        email = services.enqueue(
-            to="echt@beispiel.de",
-            template="emails/barrier_report",
-            context={"description": "über den echten Worker"},
-            key="worker:1",
-        )
+        email = enqueue_report("worker:1", to="echt@beispiel.de")
     assert _wait_for(lambda: Email.objects.get(pk=email.pk).status == Email.Status.SENT)
     assert len(smtp_sink.messages) == 1
     assert smtp_sink.messages[0]["To"] == "echt@beispiel.de"
@@ -95,12 +90,7 @@ def test_mail_enqueued_in_a_transaction_is_delivered_by_a_real_worker(celery_wor
 def test_worker_retries_a_temporary_failure_and_the_sweep_finishes_it(celery_worker, smtp_sink):
     smtp_sink.handler.replies = ["451 4.3.0 Später bitte"]
     with transaction.atomic():
-        email = services.enqueue(
-            to="spaeter@beispiel.de",
-            template="emails/barrier_report",
-            context={"description": "x"},
-            key="worker:2",
-        )
+        email = enqueue_report("worker:2", to="spaeter@beispiel.de")
     assert _wait_for(lambda: Email.objects.get(pk=email.pk).attempts == 1)
     email.refresh_from_db()
     assert email.status == Email.Status.QUEUED

@@ -9,19 +9,11 @@ from django.utils import timezone, translation
 from mailings import services
 from mailings.exceptions import TemporaryDeliveryError
 from mailings.models import Email
-from tests.mailings.factories import EmailFactory
-
-TEMPLATE = "emails/barrier_report"
+from tests.mailings.factories import EmailFactory, enqueue_report
 
 
 def _enqueue(key="test:1", to="empfaenger@beispiel.de", language="de"):
-    return services.enqueue(
-        to=to,
-        template=TEMPLATE,
-        context={"description": "Kontrast zu schwach"},
-        key=key,
-        language=language,
-    )
+    return enqueue_report(key, to=to, language=language)
 
 
 @pytest.mark.django_db
@@ -101,12 +93,8 @@ def test_staff_resend_leaves_a_mail_that_is_being_sent_alone(settings):
 @pytest.mark.django_db
 def test_sensitive_mail_text_is_dropped_once_sent(mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        email = services.enqueue(
-            to="a@beispiel.de",
-            template=TEMPLATE,
-            context={"description": "geheimer-link"},
-            key="test:sensitive",
-            sensitive=True,
+        email = enqueue_report(
+            "test:sensitive", to="a@beispiel.de", description="geheimer-link", sensitive=True
         )
     assert "geheimer-link" in mailoutbox[0].body
     email.refresh_from_db()
@@ -256,12 +244,8 @@ def test_a_mail_cancelled_while_being_sent_stays_cancelled(smtp_sink, monkeypatc
 @pytest.mark.django_db(transaction=True)
 def test_a_sensitive_mail_that_fails_for_good_does_not_keep_its_link(smtp_sink):
     smtp_sink.handler.replies = ["550 5.1.1 Unbekannt"]
-    email = services.enqueue(
-        to="a@beispiel.de",
-        template=TEMPLATE,
-        context={"description": "geheimer-link"},
-        key="test:sensitive-failed",
-        sensitive=True,
+    email = enqueue_report(
+        "test:sensitive-failed", to="a@beispiel.de", description="geheimer-link", sensitive=True
     )
     email.refresh_from_db()
     assert email.status == Email.Status.FAILED

@@ -6,10 +6,8 @@ from django.utils import timezone
 
 from mailings import services
 from mailings.models import Email
-from tests.mailings.factories import EmailFactory
+from tests.mailings.factories import EmailFactory, enqueue_report
 from tests.race import run_together
-
-TEMPLATE = "emails/barrier_report"
 
 
 def _queued(key="race:1"):
@@ -52,9 +50,7 @@ def test_two_requests_enqueueing_the_same_key_make_one_row(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
 
     def enqueue():
-        return services.enqueue(
-            to="a@beispiel.de", template=TEMPLATE, context={"description": "x"}, key="race:key"
-        ).pk
+        return enqueue_report("race:key").pk
 
     results, errors = run_together(enqueue, enqueue, enqueue)
     assert errors == []
