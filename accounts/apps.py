@@ -7,4 +7,13 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from allauth.mfa import signals
+
         from . import personal_data  # noqa: F401  registers the account's own export/erase parts
+        from .second_factor import on_authenticator_added, on_authenticator_removed
+
+        # allauth announces new and removed factors only by signal.
+        signals.authenticator_added.connect(on_authenticator_added, dispatch_uid="km-mfa-added")
+        signals.authenticator_removed.connect(
+            on_authenticator_removed, dispatch_uid="km-mfa-removed"
+        )

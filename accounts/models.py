@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -84,3 +85,33 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.first_name or self.email
+
+
+class Session(AbstractBaseSession):
+    """A browser session, tied to its person so their sessions can be ended together.
+
+    Django's own table cannot say whose a session is; ending them when a second factor is
+    added, or erasing them with the account, needs that link (an indexed column).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,  # done by Django's collector when the person is deleted
+        related_name="+",
+        # No database constraint: a request still running for a person deleted a moment ago
+        # must not fail to save its session (the periodic clean-up removes such orphans).
+        db_constraint=False,
+    )
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    @classmethod
+    def get_session_store_class(cls):
+        from .session_store import SessionStore
+
+        return SessionStore

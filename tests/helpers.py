@@ -1,8 +1,9 @@
-"""Small helpers shared by tests: TOTP codes and links from mails."""
+"""Small helpers shared by tests: TOTP codes, staff sessions and links from mails."""
 
 import re
 import time
 
+from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 
 
@@ -14,6 +15,21 @@ def activate_totp(user) -> str:
 
 def totp_code(secret: str) -> str:
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def log_in_with_second_factor(client, user) -> None:
+    """A session as after password + TOTP code (admin checks the session, not the account)."""
+    if not user.authenticator_set.exists():
+        activate_totp(user)
+    client.force_login(user)
+    session = client.session
+    now = time.time()
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": now},
+        {"method": "mfa", "at": now, "type": "totp"},
+    ]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
 
 
 def first_link(text: str) -> str:

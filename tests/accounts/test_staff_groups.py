@@ -6,13 +6,12 @@ from django.core.management import CommandError, call_command
 
 from accounts.staff_groups import BERATUNG, QUALIFIZIERUNG, REDAKTION, VERNETZUNG
 from tests.factories import StaffFactory
-from tests.helpers import activate_totp
+from tests.helpers import log_in_with_second_factor
 
 
 def _staff_in(group_name):
     staff = StaffFactory()
     staff.groups.add(Group.objects.get(name=group_name))
-    activate_totp(staff)
     return staff
 
 
@@ -38,14 +37,14 @@ def test_the_four_staff_groups_exist_with_permissions():
     ],
 )
 def test_staff_see_only_what_their_group_allows(client, group, allowed, forbidden):
-    client.force_login(_staff_in(group))
+    log_in_with_second_factor(client, _staff_in(group))
     assert client.get(allowed).status_code == 200
     assert client.get(forbidden).status_code == 403
 
 
 @pytest.mark.django_db
 def test_admin_speaks_german(client):
-    client.force_login(_staff_in(REDAKTION))
+    log_in_with_second_factor(client, _staff_in(REDAKTION))
     html = client.get("/admin/").content.decode()
     assert "Portaleinstellungen" in html
     assert "Seiten" in html

@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group
 from accounts.staff_groups import REDAKTION
 from mailings.models import Email
 from tests.factories import StaffFactory
-from tests.helpers import activate_totp
+from tests.helpers import log_in_with_second_factor
 from tests.mailings.factories import EmailFactory
 
 
@@ -12,8 +12,7 @@ from tests.mailings.factories import EmailFactory
 def editor(client):
     staff = StaffFactory()
     staff.groups.add(Group.objects.get(name=REDAKTION))
-    activate_totp(staff)
-    client.force_login(staff)
+    log_in_with_second_factor(client, staff)
     return staff
 
 
