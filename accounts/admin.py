@@ -1,8 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from . import services
 from .models import User
 
 
@@ -46,3 +48,29 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     )
+
+    actions = ["deactivate"]
+
+    def get_actions(self, request):
+        # No bulk delete: it would bypass the erasure of each app's data and the audit rule.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        # Accounts with admin history are deactivated, so their change history survives.
+        if obj is not None and services.has_audit_history(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        services.delete_account(user=obj)  # every app erases its part, as on self-deletion
+
+    @admin.action(description=_("Deactivate selected accounts (they can no longer log in)"))
+    def deactivate(self, request, queryset):
+        count = services.deactivate_accounts(users=queryset)
+        self.message_user(
+            request,
+            ngettext("%d account deactivated.", "%d accounts deactivated.", count) % count,
+            messages.SUCCESS,
+        )

@@ -41,6 +41,15 @@ def delete_account(*, user: User) -> None:
             part.erase(user)
 
 
+def deactivate_accounts(*, users) -> int:
+    """Staff leaving: no more logins, sessions ended, the admin history kept."""
+    with transaction.atomic():
+        ids = list(users.values_list("pk", flat=True))
+        count = User.objects.filter(pk__in=ids, is_active=True).update(is_active=False)
+        Session.objects.filter(user_id__in=ids).delete()
+    return count
+
+
 def record_privacy_consent(*, user: User) -> None:
     """The time and text version of the privacy notice the person accepted."""
     user.privacy_consent_at = timezone.now()

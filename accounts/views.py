@@ -53,6 +53,9 @@ def export(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete(request):
+    if services.has_audit_history(request.user):
+        # Staff are deactivated by an administrator; the admin history must stay whole.
+        return render(request, "accounts/account_delete_refused.html", status=403)
     form = DeleteAccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and not ratelimit.consume(
         request, action="reauthenticate", user=request.user

@@ -140,6 +140,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mailings.tasks.purge_old_emails",
         "schedule": 24 * 60 * 60,
     },
+    # Expired sessions (and those of deleted people) leave the database: clearsessions.
+    "accounts-clear-expired-sessions": {
+        "task": "accounts.tasks.clear_expired_sessions",
+        "schedule": 6 * 60 * 60,
+    },
 }
 
 # --- E-mail -------------------------------------------------------------------------------
