@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
 from django.utils.translation import get_language
 
+from mailings.addresses import validate_email_address
 from mailings.services import enqueue
 
 from .services import record_privacy_consent
@@ -31,6 +32,12 @@ class AccountAdapter(DefaultAccountAdapter):
             recipient_user=user if getattr(user, "pk", None) else None,
             sensitive=True,  # verification links, reset links, codes
         )
+
+    def clean_email(self, email: str) -> str:
+        """Sign-up, "add e-mail" and password reset: the portal's address rule and length."""
+        email = super().clean_email(email)
+        validate_email_address(email)
+        return email
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)

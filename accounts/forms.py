@@ -1,5 +1,6 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.contrib.auth.hashers import make_password
 from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.html import format_html
@@ -31,6 +32,13 @@ class SignupForm(AllauthSignupForm):
             self.fields[name].widget.attrs["autocomplete"] = (
                 "given-name" if name == "first_name" else "family-name"
             )
+
+    def try_save(self, request):
+        if self.account_already_exists:
+            # A new account costs a password hash; hash here too, so the answer for a taken
+            # address takes as long and does not reveal who has an account.
+            make_password(self.cleaned_data["password1"])
+        return super().try_save(request)
 
 
 class ProfileForm(forms.ModelForm):
