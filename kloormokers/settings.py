@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "kloormokers.middleware.PortalLocaleMiddleware",
+    "kloormokers.middleware.NoStoreForPersonalPagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.StaffMfaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -166,6 +167,24 @@ OUTBOX_STUCK_AFTER_SECONDS = env.int("OUTBOX_STUCK_AFTER_SECONDS", default=600)
 # Sent mails are kept this long (proof of delivery for staff), then deleted.
 OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=180)
 
+# --- Production needs its shared services ------------------------------------------------
+# Without Redis every gunicorn process would count rate limits on its own, tasks would run
+# inside the web request (temporary SMTP failures never retried); without EMAIL_URL mails
+# (password-reset links!) would be printed into the server log. Production refuses both
+# unless explicitly told otherwise.
+ALLOW_LOCAL_SERVICES = env.bool("ALLOW_LOCAL_SERVICES", default=False)
+if not DEBUG and not ALLOW_LOCAL_SERVICES:
+    missing = [
+        name for name, value in (("REDIS_URL", REDIS_URL), ("EMAIL_URL", EMAIL_URL)) if not value
+    ]
+    if missing:
+        raise ImproperlyConfigured(
+            f"Production (DEBUG=false) needs {' and '.join(missing)}: a shared cache and broker "
+            "(redis://…) and a mail server (smtp://…). To run a single process with a "
+            "per-process cache, in-process tasks or mails printed to the console on purpose, "
+            "set ALLOW_LOCAL_SERVICES=true (and EMAIL_URL=consolemail:// to print mails)."
+        )
+
 # --- Accounts (django-allauth) ------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -252,6 +271,7 @@ CSRF_COOKIE_NAME = "csrftoken" if DEBUG else "__Host-csrftoken"
 LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_NAME = "django_language"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "kloormokers.views.csrf_failure"  # in the portal's layout and language
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

@@ -25,6 +25,7 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+handler400 = "kloormokers.views.error_400"
 handler403 = "kloormokers.views.error_403"
 handler404 = "kloormokers.views.error_404"
 handler500 = "kloormokers.views.error_500"

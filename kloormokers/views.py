@@ -89,6 +89,15 @@ def admin_login(request):
     return redirect(reverse("account_login") + (f"?{query}" if query else ""))
 
 
+def error_400(request, exception=None):
+    # Not Django's default: it re-runs the CSRF check, which reads the unreadable body again.
+    return render(request, "400.html", status=400)
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "403_csrf.html", status=403)
+
+
 def error_403(request, exception=None):
     return render(request, "403.html", status=403)
 
