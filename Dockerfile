@@ -1,8 +1,6 @@
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
-COPY pyproject.toml ./
-RUN pip install --no-cache-dir django  # warm the layer cache; the real install follows
 COPY . .
 RUN pip install --no-cache-dir . \
     && DEBUG=true STATICFILES_STORAGE=whitenoise.storage.CompressedManifestStaticFilesStorage \
@@ -10,4 +8,5 @@ RUN pip install --no-cache-dir . \
     && useradd --create-home portal && mkdir -p /app/media && chown portal /app/media
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "kloormokers.wsgi", "--bind", "0.0.0.0:8000"]
+# --no-control-socket: gunicorn >= 25 would otherwise open a control socket in $HOME.
+CMD ["gunicorn", "kloormokers.wsgi", "--bind", "0.0.0.0:8000", "--no-control-socket"]

@@ -8,7 +8,7 @@ PORT ?= 8000
 # Production-like settings for `check --deploy` (no real secret: a throwaway one per run).
 DEPLOY_ENV = DEBUG=false ALLOWED_HOSTS=portal.example.org \
 	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL)
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) EMAIL_URL=smtp://127.0.0.1:25
 
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kloormokers
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15

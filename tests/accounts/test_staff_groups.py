@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
+from accounts.models import User
 from accounts.staff_groups import BERATUNG, QUALIFIZIERUNG, REDAKTION, VERNETZUNG
 from tests.factories import StaffFactory
 from tests.helpers import log_in_with_second_factor
@@ -66,3 +67,30 @@ def test_seed_demo_refuses_the_public_demo_password_outside_the_embedded_default
     settings.DEBUG = False
     with pytest.raises(CommandError):
         call_command("seed_demo", verbosity=0)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("weak", ["1", "password", "12345678901"])
+def test_seed_demo_refuses_weak_passwords(settings, weak):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="too weak"):
+        call_command("seed_demo", password=weak, verbosity=0)
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_rerun_says_existing_accounts_keep_their_password_unless_reset():
+    from io import StringIO
+
+    call_command("seed_demo", password="erstes-Demo-Passwort-1", stdout=StringIO())
+    out = StringIO()
+    call_command("seed_demo", password="zweites-Demo-Passwort-2", stdout=out)
+    assert "kept their password" in out.getvalue()
+    lena = User.objects.get(email="leitung@demo.kloormokers.de")
+    assert lena.check_password("erstes-Demo-Passwort-1")
+
+    out = StringIO()
+    call_command("seed_demo", password="zweites-Demo-Passwort-2", reset_passwords=True, stdout=out)
+    assert "got the given password" in out.getvalue()
+    lena.refresh_from_db()
+    assert lena.check_password("zweites-Demo-Passwort-2")

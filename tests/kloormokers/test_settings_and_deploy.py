@@ -48,10 +48,39 @@ def test_production_mode_refuses_the_development_key_and_missing_hosts():
     assert "ALLOWED_HOSTS" in no_hosts.stderr
 
 
-def test_production_mode_starts_with_key_and_hosts():
-    result = _start({"DEBUG": "false", "SECRET_KEY": "k" * 60, "ALLOWED_HOSTS": "x.example.org"})
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "k" * 60,
+    "ALLOWED_HOSTS": "x.example.org",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "EMAIL_URL": "smtp://127.0.0.1:25",
+}
+
+
+def test_production_mode_starts_with_key_hosts_redis_and_a_mail_server():
+    result = _start(PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert "started" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["REDIS_URL", "EMAIL_URL"])
+def test_production_mode_refuses_to_start_without_shared_services(missing):
+    """No silent per-process cache, in-memory broker or mails (with reset links) in the log."""
+    result = _start({k: v for k, v in PRODUCTION.items() if k != missing})
+    assert result.returncode != 0
+    assert missing in result.stderr
+    assert "ALLOW_LOCAL_SERVICES" in result.stderr
+
+
+def test_production_without_redis_and_smtp_starts_only_when_told_so_explicitly():
+    local = {k: v for k, v in PRODUCTION.items() if k not in ("REDIS_URL", "EMAIL_URL")}
+    result = _start({**local, "ALLOW_LOCAL_SERVICES": "true", "EMAIL_URL": "consolemail://"})
+    assert result.returncode == 0, result.stderr
+
+
+def test_gunicorn_starts_without_a_control_socket_in_the_image_and_the_stack(compose):
+    assert "--no-control-socket" in (BASE / "Dockerfile").read_text()
+    assert "--no-control-socket" in compose["services"]["web"]["command"]
 
 
 def test_embedded_default_needs_nothing_set():

@@ -5,6 +5,8 @@ from pathlib import Path
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -33,13 +35,27 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--password", help="Password for the demo accounts.")
+        parser.add_argument(
+            "--password",
+            help="Password for new demo accounts (required outside the embedded default; "
+            "must pass the password rules).",
+        )
+        parser.add_argument(
+            "--reset-passwords",
+            action="store_true",
+            help="Also give existing demo accounts this password (a re-run keeps them otherwise).",
+        )
 
-    def handle(self, *args, password=None, **options):
+    def handle(self, *args, password=None, reset_passwords=False, **options):
         if password is None:
             if not settings.DEBUG:
                 raise CommandError("Outside the embedded default, pass --password explicitly.")
             password = DEMO_PASSWORD
+        try:
+            validate_password(password)
+        except ValidationError as exc:
+            raise CommandError("The password is too weak: " + " ".join(exc.messages)) from exc
+        self.reset_passwords = reset_passwords
         report = import_municipalities(
             municipalities=DATA / "municipalities.csv", amter=DATA / "amter.csv"
         )
@@ -48,9 +64,17 @@ class Command(BaseCommand):
             f"{len(report.unchanged)} unchanged."
         )
         with transaction.atomic():
-            for email, first, last, groups, superuser in DEMO_USERS:
-                self._user(email, first, last, groups, superuser, password)
-        self.stdout.write(f"Demo accounts ready ({len(DEMO_USERS)}).")
+            created = [
+                email
+                for email, first, last, groups, superuser in DEMO_USERS
+                if self._user(email, first, last, groups, superuser, password)
+            ]
+        kept = len(DEMO_USERS) - len(created)
+        self.stdout.write(f"Demo accounts: {len(created)} created with the given password.")
+        if kept:
+            what = "got the given password" if reset_passwords else "kept their password"
+            hint = "" if reset_passwords else " (use --reset-passwords to change it)"
+            self.stdout.write(f"Demo accounts: {kept} existed already and {what}{hint}.")
 
     def _user(self, email, first, last, groups, superuser, password):
         staff = groups is not None or superuser
@@ -63,7 +87,7 @@ class Command(BaseCommand):
                 "is_superuser": superuser,
             },
         )
-        if created:
+        if created or self.reset_passwords:
             user.set_password(password)
             user.save(update_fields=["password"])
         for name in groups or []:
@@ -71,3 +95,4 @@ class Command(BaseCommand):
         EmailAddress.objects.update_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
+        return created
