@@ -8,6 +8,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mailings.addresses import validate_email_address
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -35,7 +37,9 @@ class UserManager(BaseUserManager):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    email = models.EmailField(_("e-mail address"), max_length=254, unique=True)
+    email = models.EmailField(
+        _("e-mail address"), max_length=254, unique=True, validators=[validate_email_address]
+    )
     first_name = models.CharField(_("first name"), max_length=150, blank=True)
     last_name = models.CharField(_("last name"), max_length=150, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)

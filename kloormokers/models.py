@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from mailings.addresses import validate_email_address
+
 MIN_NON_TEXT_CONTRAST = 3.0
 
 
@@ -28,7 +30,9 @@ class SiteConfiguration(models.Model):
     postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
     city = models.CharField(_("city"), max_length=120, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
-    email = models.EmailField(_("e-mail address of the office"))
+    email = models.EmailField(
+        _("e-mail address of the office"), validators=[validate_email_address]
+    )
     logo = models.FileField(
         _("logo"),
         upload_to="site/",

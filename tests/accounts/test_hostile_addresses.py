@@ -101,3 +101,17 @@ def test_sign_up_costs_one_password_hash_whether_or_not_the_address_is_taken(cli
     taken = len(hashes) - new_account
     assert new_account >= 1
     assert taken == new_account
+
+
+@pytest.mark.django_db
+def test_staff_cannot_store_such_an_address_in_admin_either():
+    from django.core.exceptions import ValidationError
+
+    from kloormokers.models import SiteConfiguration
+
+    with pytest.raises(ValidationError, match="email"):
+        User(email=HEADER_BREAKERS[0]).full_clean()
+    config = SiteConfiguration.load()
+    config.email = TOO_LONG
+    with pytest.raises(ValidationError, match="email"):
+        config.full_clean()
