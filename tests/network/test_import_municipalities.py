@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from network.models import Amt, Municipality
+from network.services import import_municipalities
 
 DATA = Path(settings.BASE_DIR) / "network" / "data"
 
@@ -334,3 +335,90 @@ def test_negative_coordinates_are_numbers_not_formulas(tmp_path):
     _run(str(path))
     municipality = Municipality.objects.get()
     assert (municipality.latitude, municipality.longitude) == (-1.5, -170.25)
+
+
+@pytest.mark.django_db
+def test_changed_amt_and_municipality_are_updated_in_place(tmp_path):
+    _run(str(DATA / "municipalities.csv"), "--amter", str(DATA / "amter.csv"))
+    ids = dict(Municipality.objects.values_list("name", "pk"))
+    amter = (
+        (DATA / "amter.csv")
+        .read_text(encoding="utf-8")
+        .replace("010585824,Dänischer Wohld,Gettorf", "010585824,Dänischer Wohld,Neudorf-Bornstein")
+    )
+    municipalities = (DATA / "municipalities.csv").read_text(encoding="utf-8")
+    assert ",Bredenbek,Achterwehr,gemeinde,,," in municipalities
+    municipalities = municipalities.replace(
+        ",Bredenbek,Achterwehr,gemeinde,,,", ",Bredenbek,Bordesholm,gemeinde,54.3,9.9,"
+    )
+    output = _run(
+        str(_file(tmp_path, municipalities)),
+        "--amter",
+        str(_file(tmp_path, amter, "amter.csv")),
+    )
+    assert re.search(r"\b0 \w+, 2 \w+, 176 ", output), output
+    assert "~ Amt Dänischer Wohld" in output
+    assert "~ Bredenbek" in output
+    assert Amt.objects.get(name="Dänischer Wohld").seat == "Neudorf-Bornstein"
+    bredenbek = Municipality.objects.get(name="Bredenbek")
+    assert (bredenbek.amt.name, bredenbek.latitude, bredenbek.longitude) == (
+        "Bordesholm",
+        54.3,
+        9.9,
+    )
+    assert dict(Municipality.objects.values_list("name", "pk")) == ids
+
+
+@pytest.mark.django_db
+def test_two_rows_for_one_existing_municipality_are_rejected(tmp_path):
+    _run(str(_file(tmp_path, "ags,name,amt,kind\n01058001,Aldorf,,gemeinde\n", "first.csv")))
+    path = _file(
+        tmp_path,
+        "ags,name,amt,kind\n"
+        "01058001,Aldorf-Neu,,gemeinde\n"  # found by its key
+        ",Aldorf,,gemeinde\n",  # found by its name: the same municipality
+    )
+    message = _rejected(str(path))
+    assert _lines(message) == {3}, message
+    assert list(Municipality.objects.values_list("ags", "name")) == [("01058001", "Aldorf")]
+
+
+@pytest.mark.django_db
+def test_amt_code_of_another_existing_amt_is_a_clash_at_its_line(tmp_path):
+    municipalities = _file(tmp_path, "ags,name,amt,kind\n")
+    first = _file(tmp_path, "code,name,seat\n010585803,Amt A,Adorf\n", "first.csv")
+    _run(str(municipalities), "--amter", str(first))
+    second = _file(tmp_path, "code,name,seat\n,Amt A,Adorf\n010585803,Amt B,Bedorf\n", "a.csv")
+    message = _rejected(str(municipalities), "--amter", str(second))
+    assert "010585803" in message
+    assert _lines(message) == {3}, message
+    assert list(Amt.objects.values_list("code", "name")) == [("010585803", "Amt A")]
+
+
+def _generated(tmp_path, count: int, *, shift: float = 0.0) -> Path:
+    rows = [
+        f"{number:08d},Testdorf {number:06d},Amt {number % 5},gemeinde,"
+        f"{54 + number / 100_000 + shift:.5f},{9.5 + shift:.5f},verified\n"
+        for number in range(count)
+    ]
+    return _file(tmp_path, HEADER + "".join(rows), f"generated-{count}-{shift}.csv")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [100, 3000])
+def test_import_needs_the_same_few_queries_for_100_or_3000_rows(
+    tmp_path, count, django_assert_max_num_queries
+):
+    # Savepoint and release, a table lock, one read per table, one INSERT for the Ämter, one per
+    # 2,000 new municipalities and one pipelined UPDATE for all changed rows: 8 at most for
+    # 3,000 rows, the same bound as for 100 (the old import made about three per row).
+    with django_assert_max_num_queries(8):
+        report = import_municipalities(municipalities=_generated(tmp_path, count))
+    assert len(report.created) == count + 5  # and five Ämter
+    with django_assert_max_num_queries(8):
+        report = import_municipalities(municipalities=_generated(tmp_path, count, shift=0.01))
+    assert len(report.updated) == count
+    with django_assert_max_num_queries(8):
+        report = import_municipalities(municipalities=_generated(tmp_path, count, shift=0.01))
+    assert len(report.unchanged) == count
+    assert Municipality.objects.get(name="Testdorf 000001").longitude == 9.51
