@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mailings.addresses import EmailAddressField
+
 
 class BarrierReportForm(forms.Form):
     """Tell the office about a barrier on the portal (accessibility feedback mechanism)."""
@@ -18,7 +20,8 @@ class BarrierReportForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    email = forms.EmailField(
+    # The portal's address rule: the address becomes the report's Reply-To header.
+    email = EmailAddressField(
         label=_("Your e-mail address"),
         required=False,
         help_text=_("Optional. Only if you would like an answer."),

@@ -2,16 +2,26 @@
 
 import hashlib
 import logging
+import re
 import smtplib
+import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from .exceptions import TemporaryDeliveryError
+from .addresses import validate_email_address
+from .exceptions import (
+    InvalidHeaderError,
+    InvalidRecipientError,
+    OutboxError,
+    TemporaryDeliveryError,
+)
 from .models import Email
 from .rendering import render_email
 
@@ -19,6 +29,9 @@ logger = logging.getLogger(__name__)
 
 ERASED_ADDRESS = "geloescht@invalid"
 REMOVED_AFTER_SENDING = "(removed: contained a personal link or code)"
+# Extra headers that carry an address: each holds one address under the portal's address rule.
+ADDRESS_HEADERS = frozenset({"from", "sender", "reply-to", "to", "cc", "bcc"})
+_HEADER_NAME = re.compile(r"[!-9;-~]+\Z")  # RFC 5322: printable US-ASCII except the colon
 
 
 def enqueue(
@@ -35,8 +48,10 @@ def enqueue(
     """Write the outbox row in the caller's transaction; the same key twice is one mail.
 
     `recipient_user` ties the mail to an account (export, erasure); `sensitive` marks a mail
-    with a personal link or code: hidden in admin, its text dropped once sent.
+    with a personal link or code: hidden in admin, its text dropped once sent. An address or
+    header that is not safe to send raises an OutboxError before anything is written.
     """
+    _check_addressing(to=to, headers=headers or {})
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     existing = Email.objects.filter(key=key).first()
     if existing:
@@ -111,6 +126,12 @@ def deliver(*, email_id: int) -> str | None:
     if not claimed:
         return None
     email = Email.objects.get(id=email_id)
+    try:
+        with translation.override("en"):  # stored for staff in English, like the other errors
+            _check_addressing(to=email.to, headers=email.headers)
+    except OutboxError as exc:
+        # Written before enqueue checked addresses: it must not reach a mail header.
+        return _give_up(email, f"Not sent: {exc}")
     try:
         with get_connection(fail_silently=False) as connection:
             _build_message(email, connection).send()
@@ -206,9 +227,57 @@ def _record_failure(email: Email, exc: Exception) -> str:
         )
         logger.warning("Mail %s deferred for %ss: %s", email.id, retry_in, error)
         raise TemporaryDeliveryError(error, retry_in=retry_in) from exc
+    return _give_up(email, error)
+
+
+def _give_up(email: Email, error: str) -> str:
     given_up = {"status": Email.Status.FAILED, "last_error": error}
     if email.sensitive:  # a link nobody received must not stay readable either
         given_up |= {"body_text": REMOVED_AFTER_SENDING, "body_html": REMOVED_AFTER_SENDING}
     _finish(email, **given_up)
     logger.error("Mail %s failed: %s", email.id, error)
     return Email.Status.FAILED
+
+
+def _check_addressing(*, to: str, headers: dict) -> None:
+    """Raise an OutboxError unless the recipient and every extra header are safe to send."""
+    _check_address(to)
+    if not isinstance(headers, dict):
+        raise InvalidHeaderError(
+            _("The extra headers must map header names to text."), field="headers"
+        )
+    for name, value in headers.items():
+        if not isinstance(name, str) or not _HEADER_NAME.match(name):
+            raise InvalidHeaderError(
+                _("A header name may only contain printable ASCII characters except the colon."),
+                field="headers",
+            )
+        if name.lower() in ADDRESS_HEADERS:
+            _check_address(value, header=name)
+        elif not isinstance(value, str) or any(_breaks_a_header(char) for char in value):
+            raise InvalidHeaderError(
+                _("The %(header)s header must be text without line breaks or control characters.")
+                % {"header": name},
+                field=name,
+            )
+
+
+def _check_address(value: str, *, header: str | None = None) -> None:
+    try:
+        validate_email_address(value)
+    except ValidationError as exc:
+        reason = " ".join(exc.messages)
+        if header is None:
+            message = _("Invalid recipient address: %(reason)s") % {"reason": reason}
+        else:
+            message = _("Invalid address in the %(header)s header: %(reason)s") % {
+                "header": header,
+                "reason": reason,
+            }
+        raise InvalidRecipientError(message, field=header or "to") from exc
+
+
+def _breaks_a_header(char: str) -> bool:
+    # Control and format characters (CR, LF, NUL, …) and the Unicode line/paragraph separators.
+    category = unicodedata.category(char)
+    return category[0] == "C" or category in ("Zl", "Zp")
