@@ -48,6 +48,13 @@ class Email(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     claimed_at = models.DateTimeField(_("sending since"), null=True, blank=True)
+    claim_token = models.UUIDField(
+        _("claim"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set by the worker sending the mail; only that worker may record the result."),
+    )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
@@ -59,7 +66,11 @@ class Email(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
                 name="email_sent_has_sent_at",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="sending") | models.Q(claim_token__isnull=True),
+                name="email_claim_only_while_sending",
+            ),
         ]
 
     def __str__(self):

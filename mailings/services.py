@@ -5,8 +5,10 @@ import logging
 import re
 import smtplib
 import unicodedata
+import uuid
 from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -92,7 +94,12 @@ def requeue(*, email: Email) -> bool:
             Email.objects.filter(resendable, id=email.id)
             .exclude(to=ERASED_ADDRESS)
             .exclude(body_text=REMOVED_AFTER_SENDING)
-            .update(status=Email.Status.QUEUED, attempts=0, next_attempt_at=timezone.now())
+            .update(
+                status=Email.Status.QUEUED,
+                attempts=0,
+                next_attempt_at=timezone.now(),
+                claim_token=None,
+            )
         )
         if updated:
             _deliver_after_commit(email.id)
@@ -106,7 +113,7 @@ def cancel_unsent(*, emails) -> int:
     a retry nor the sweeper sends it again.
     """
     unsent = [Email.Status.QUEUED, Email.Status.FAILED, Email.Status.SENDING]
-    return emails.filter(status__in=unsent).update(status=Email.Status.CANCELLED)
+    return emails.filter(status__in=unsent).update(status=Email.Status.CANCELLED, claim_token=None)
 
 
 def purge_old(*, days: int) -> int:
@@ -118,14 +125,26 @@ def purge_old(*, days: int) -> int:
 
 
 def deliver(*, email_id: int) -> str | None:
-    """Send one queued, due mail; a row is claimed by one sender only, so it is sent once."""
+    """Send one queued, due mail; a row is claimed by one sender only, so it is sent once.
+
+    The claim carries a fresh token and the result is recorded only while the row still
+    carries it: a worker slower than the stuck threshold, whose mail the sweeper handed to
+    another worker meanwhile, cannot overwrite that worker's result. Returns the status
+    recorded, or None when this call recorded nothing.
+    """
     now = timezone.now()
-    claimed = Email.objects.filter(
-        id=email_id, status=Email.Status.QUEUED, next_attempt_at__lte=now
-    ).update(status=Email.Status.SENDING, attempts=F("attempts") + 1, claimed_at=now)
+    token = uuid.uuid4()
+    claimed = Email.objects.filter(_claimable(email_id, now)).update(
+        status=Email.Status.SENDING,
+        attempts=F("attempts") + 1,
+        claimed_at=now,
+        claim_token=token,
+    )
     if not claimed:
         return None
-    email = Email.objects.get(id=email_id)
+    email = Email.objects.filter(id=email_id, claim_token=token).first()
+    if email is None:  # taken over already (this worker stalled right after claiming)
+        return None
     try:
         with translation.override("en"):  # stored for staff in English, like the other errors
             _check_addressing(to=email.to, headers=email.headers)
@@ -140,13 +159,22 @@ def deliver(*, email_id: int) -> str | None:
     done = {"status": Email.Status.SENT, "sent_at": timezone.now(), "last_error": ""}
     if email.sensitive:  # the link or code has done its job; do not keep it readable
         done |= {"body_text": REMOVED_AFTER_SENDING, "body_html": REMOVED_AFTER_SENDING}
-    _finish(email, **done)
-    return Email.Status.SENT
+    return Email.Status.SENT if _finish(email, **done) else None
 
 
-def _finish(email: Email, **values) -> None:
-    """Record the outcome of our claim, unless the row changed meanwhile (e.g. cancelled)."""
-    Email.objects.filter(id=email.id, status=Email.Status.SENDING).update(**values)
+def _claimable(email_id: int, now) -> Q:
+    """The row may be claimed: queued and due. The claim is the UPDATE that matches this."""
+    return Q(id=email_id, status=Email.Status.QUEUED, next_attempt_at__lte=now)
+
+
+def _still_claimed_by(email: Email) -> Q:
+    """The row still carries the claim `email` was loaded with: not cancelled, not taken over."""
+    return Q(id=email.id, status=Email.Status.SENDING, claim_token=email.claim_token)
+
+
+def _finish(email: Email, **values) -> bool:
+    """Record the outcome of our claim and end it, unless the claim is no longer ours."""
+    return bool(Email.objects.filter(_still_claimed_by(email)).update(claim_token=None, **values))
 
 
 def sweep() -> list[int]:
@@ -155,12 +183,16 @@ def sweep() -> list[int]:
     stuck_before = now - timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS)
     stuck = Email.objects.filter(status=Email.Status.SENDING, claimed_at__lt=stuck_before)
     stuck.filter(attempts__gte=settings.OUTBOX_MAX_ATTEMPTS).update(
-        status=Email.Status.FAILED, last_error="Given up: delivery got stuck too often."
+        status=Email.Status.FAILED,
+        claim_token=None,
+        last_error="Given up: delivery got stuck too often.",
     )
     # A worker died mid-send: the server may or may not have taken the mail. Sending again
     # risks a duplicate (same Message-ID, so receivers can drop it); losing it is worse.
+    # The worker's claim ends here: if it is only slow, its result will not be recorded.
     stuck.update(
         status=Email.Status.QUEUED,
+        claim_token=None,
         next_attempt_at=now,
         last_error="Picked up again by the sweeper: the worker stopped while sending.",
     )
@@ -210,6 +242,8 @@ def _build_message(email: Email, connection) -> EmailMultiAlternatives:
 
 
 def _is_temporary(exc: Exception) -> bool:
+    if isinstance(exc, SoftTimeLimitExceeded):  # the task's time limit: the server was too slow
+        return True
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return all(400 <= code < 500 for code, _msg in exc.recipients.values())
     if isinstance(exc, smtplib.SMTPResponseException):
@@ -217,24 +251,27 @@ def _is_temporary(exc: Exception) -> bool:
     return isinstance(exc, smtplib.SMTPServerDisconnected | OSError)
 
 
-def _record_failure(email: Email, exc: Exception) -> str:
+def _record_failure(email: Email, exc: Exception) -> str | None:
     error = f"{type(exc).__name__}: {exc}"[:2000]
     if _is_temporary(exc) and email.attempts < settings.OUTBOX_MAX_ATTEMPTS:
         retry_in = backoff_seconds(email.attempts)
         next_attempt_at = timezone.now() + timedelta(seconds=retry_in)
-        _finish(
+        deferred = _finish(
             email, status=Email.Status.QUEUED, next_attempt_at=next_attempt_at, last_error=error
         )
+        if not deferred:
+            return None
         logger.warning("Mail %s deferred for %ss: %s", email.id, retry_in, error)
         raise TemporaryDeliveryError(error, retry_in=retry_in) from exc
     return _give_up(email, error)
 
 
-def _give_up(email: Email, error: str) -> str:
+def _give_up(email: Email, error: str) -> str | None:
     given_up = {"status": Email.Status.FAILED, "last_error": error}
     if email.sensitive:  # a link nobody received must not stay readable either
         given_up |= {"body_text": REMOVED_AFTER_SENDING, "body_html": REMOVED_AFTER_SENDING}
-    _finish(email, **given_up)
+    if not _finish(email, **given_up):
+        return None
     logger.error("Mail %s failed: %s", email.id, error)
     return Email.Status.FAILED
 

@@ -2,6 +2,7 @@ from datetime import timedelta
 from email.header import decode_header, make_header
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -258,3 +259,28 @@ def test_old_failed_mails_are_purged_too():
     old = timezone.now() - timedelta(days=200)
     EmailFactory(status=Email.Status.FAILED, created_at=old)
     assert services.purge_old(days=180) == 1
+
+
+def test_delivery_task_is_stopped_before_its_claim_counts_as_stuck(settings):
+    from mailings.tasks import deliver_email
+
+    assert deliver_email.time_limit == settings.OUTBOX_SEND_TIME_LIMIT_SECONDS
+    assert deliver_email.time_limit < settings.OUTBOX_STUCK_AFTER_SECONDS
+    assert settings.EMAIL_TIMEOUT < deliver_email.soft_time_limit < deliver_email.time_limit
+
+
+@pytest.mark.django_db
+def test_a_send_stopped_by_the_soft_time_limit_is_tried_again_later_not_failed(monkeypatch):
+    from mailings.tasks import deliver_email
+
+    email = EmailFactory()
+
+    def too_slow(row, connection):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(services, "_build_message", too_slow)
+    deliver_email.delay(email.id)
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == (Email.Status.QUEUED, 1)
+    assert "SoftTimeLimitExceeded" in email.last_error
+    assert email.claim_token is None
