@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 
@@ -45,8 +45,9 @@ class Email(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    # Times the outbox compares come from the database's clock (Now()), never a worker's.
+    created_at = models.DateTimeField(_("created"), db_default=Now())
+    next_attempt_at = models.DateTimeField(_("next attempt"), db_default=Now())
     claimed_at = models.DateTimeField(_("sending since"), null=True, blank=True)
     claim_token = models.UUIDField(
         _("claim"),

@@ -13,8 +13,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import F, Q
-from django.utils import timezone, translation
+from django.db.models import DateTimeField, ExpressionWrapper, F, Q
+from django.db.models.functions import Now
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .addresses import validate_email_address
@@ -85,10 +86,7 @@ def requeue(*, email: Email) -> bool:
     A mail a worker is sending right now is left alone, so it cannot go out twice; a mail
     whose personal link was already removed cannot be sent again (the person asks anew).
     """
-    stuck_before = timezone.now() - timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS)
-    resendable = Q(status=Email.Status.FAILED) | Q(
-        status=Email.Status.SENDING, claimed_at__lt=stuck_before
-    )
+    resendable = Q(status=Email.Status.FAILED) | _stuck()
     with transaction.atomic():
         updated = (
             Email.objects.filter(resendable, id=email.id)
@@ -97,7 +95,7 @@ def requeue(*, email: Email) -> bool:
             .update(
                 status=Email.Status.QUEUED,
                 attempts=0,
-                next_attempt_at=timezone.now(),
+                next_attempt_at=Now(),
                 claim_token=None,
             )
         )
@@ -118,7 +116,7 @@ def cancel_unsent(*, emails) -> int:
 
 def purge_old(*, days: int) -> int:
     """Delete finished mails older than the retention period (data minimisation)."""
-    cutoff = timezone.now() - timedelta(days=days)
+    cutoff = _database_time(-timedelta(days=days))
     done = [Email.Status.SENT, Email.Status.CANCELLED, Email.Status.FAILED]
     deleted, _per_model = Email.objects.filter(status__in=done, created_at__lt=cutoff).delete()
     return deleted
@@ -132,12 +130,11 @@ def deliver(*, email_id: int) -> str | None:
     another worker meanwhile, cannot overwrite that worker's result. Returns the status
     recorded, or None when this call recorded nothing.
     """
-    now = timezone.now()
     token = uuid.uuid4()
-    claimed = Email.objects.filter(_claimable(email_id, now)).update(
+    claimed = Email.objects.filter(_claimable(email_id)).update(
         status=Email.Status.SENDING,
         attempts=F("attempts") + 1,
-        claimed_at=now,
+        claimed_at=Now(),
         claim_token=token,
     )
     if not claimed:
@@ -156,15 +153,15 @@ def deliver(*, email_id: int) -> str | None:
             _build_message(email, connection).send()
     except Exception as exc:
         return _record_failure(email, exc)
-    done = {"status": Email.Status.SENT, "sent_at": timezone.now(), "last_error": ""}
+    done = {"status": Email.Status.SENT, "sent_at": Now(), "last_error": ""}
     if email.sensitive:  # the link or code has done its job; do not keep it readable
         done |= {"body_text": REMOVED_AFTER_SENDING, "body_html": REMOVED_AFTER_SENDING}
     return Email.Status.SENT if _finish(email, **done) else None
 
 
-def _claimable(email_id: int, now) -> Q:
+def _claimable(email_id: int) -> Q:
     """The row may be claimed: queued and due. The claim is the UPDATE that matches this."""
-    return Q(id=email_id, status=Email.Status.QUEUED, next_attempt_at__lte=now)
+    return Q(id=email_id, status=Email.Status.QUEUED, next_attempt_at__lte=Now())
 
 
 def _still_claimed_by(email: Email) -> Q:
@@ -179,9 +176,7 @@ def _finish(email: Email, **values) -> bool:
 
 def sweep() -> list[int]:
     """Re-send what is still queued (broker was down) or stuck in sending (worker died)."""
-    now = timezone.now()
-    stuck_before = now - timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS)
-    stuck = Email.objects.filter(status=Email.Status.SENDING, claimed_at__lt=stuck_before)
+    stuck = Email.objects.filter(_stuck())
     stuck.filter(attempts__gte=settings.OUTBOX_MAX_ATTEMPTS).update(
         status=Email.Status.FAILED,
         claim_token=None,
@@ -193,11 +188,11 @@ def sweep() -> list[int]:
     stuck.update(
         status=Email.Status.QUEUED,
         claim_token=None,
-        next_attempt_at=now,
+        next_attempt_at=Now(),
         last_error="Picked up again by the sweeper: the worker stopped while sending.",
     )
     due = list(
-        Email.objects.filter(status=Email.Status.QUEUED, next_attempt_at__lte=now)
+        Email.objects.filter(status=Email.Status.QUEUED, next_attempt_at__lte=Now())
         .order_by("next_attempt_at")
         .values_list("id", flat=True)[:500]
     )
@@ -206,6 +201,17 @@ def sweep() -> list[int]:
     for email_id in due:
         deliver_email.delay(email_id)
     return due
+
+
+def _stuck() -> Q:
+    """Claimed longer ago than the stuck threshold: its worker died (or is far too slow)."""
+    stuck_before = _database_time(-timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS))
+    return Q(status=Email.Status.SENDING, claimed_at__lt=stuck_before)
+
+
+def _database_time(offset: timedelta) -> ExpressionWrapper:
+    """The database's clock shifted by `offset`: one clock for every worker and web node."""
+    return ExpressionWrapper(Now() + offset, output_field=DateTimeField())
 
 
 def backoff_seconds(attempts: int) -> int:
@@ -255,7 +261,7 @@ def _record_failure(email: Email, exc: Exception) -> str | None:
     error = f"{type(exc).__name__}: {exc}"[:2000]
     if _is_temporary(exc) and email.attempts < settings.OUTBOX_MAX_ATTEMPTS:
         retry_in = backoff_seconds(email.attempts)
-        next_attempt_at = timezone.now() + timedelta(seconds=retry_in)
+        next_attempt_at = _database_time(timedelta(seconds=retry_in))
         deferred = _finish(
             email, status=Email.Status.QUEUED, next_attempt_at=next_attempt_at, last_error=error
         )

@@ -4,6 +4,7 @@ from email.header import decode_header, make_header
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
+from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -284,3 +285,30 @@ def test_a_send_stopped_by_the_soft_time_limit_is_tried_again_later_not_failed(m
     assert (email.status, email.attempts) == (Email.Status.QUEUED, 1)
     assert "SoftTimeLimitExceeded" in email.last_error
     assert email.claim_token is None
+
+
+def _skew_worker_clock(monkeypatch, offset: timedelta) -> None:
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + offset)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_whose_clock_is_behind_still_sends_a_due_mail(smtp_sink, monkeypatch):
+    email = EmailFactory()  # due now, by the database's clock
+    _skew_worker_clock(monkeypatch, -timedelta(hours=1))
+    assert services.deliver(email_id=email.id) == Email.Status.SENT
+    email.refresh_from_db()
+    assert email.sent_at >= email.claimed_at >= email.created_at
+    assert len(smtp_sink.messages) == 1
+
+
+@pytest.mark.django_db
+def test_a_sweeper_whose_clock_is_ahead_leaves_a_fresh_claim_alone(monkeypatch, mailoutbox):
+    busy = EmailFactory(status=Email.Status.SENDING, attempts=1)
+    Email.objects.filter(pk=busy.pk).update(claimed_at=Now())  # a worker is sending it now
+    _skew_worker_clock(monkeypatch, timedelta(hours=1))
+    services.sweep()
+    assert services.requeue(email=busy) is False
+    busy.refresh_from_db()
+    assert busy.status == Email.Status.SENDING
+    assert mailoutbox == []
