@@ -177,6 +177,13 @@ if not 0 < EMAIL_TIMEOUT < OUTBOX_SEND_TIME_LIMIT_SECONDS:
         f"OUTBOX_STUCK_AFTER_SECONDS ({OUTBOX_STUCK_AFTER_SECONDS}): a hanging mail server must "
         "time out before the delivery task is stopped and long before the mail counts as stuck."
     )
+# The sweeper does not hand out a queued mail again until this long after its last delivery task
+# was published: that task may still be waiting in the broker behind others.
+OUTBOX_DISPATCH_GRACE_SECONDS = env.int("OUTBOX_DISPATCH_GRACE_SECONDS", default=120)
+if OUTBOX_DISPATCH_GRACE_SECONDS < 0:
+    raise ImproperlyConfigured(
+        f"OUTBOX_DISPATCH_GRACE_SECONDS ({OUTBOX_DISPATCH_GRACE_SECONDS}) must not be negative."
+    )
 # Sent mails are kept this long (proof of delivery for staff), then deleted.
 OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=180)
 

@@ -15,11 +15,3 @@ class InvalidRecipientError(OutboxError):
 
 class InvalidHeaderError(OutboxError):
     """A header name or value that could break the message: line breaks, control characters."""
-
-
-class TemporaryDeliveryError(Exception):
-    """The mail server could not take the message now; try again after `retry_in` seconds."""
-
-    def __init__(self, message: str, retry_in: int):
-        super().__init__(message)
-        self.retry_in = retry_in

@@ -56,6 +56,12 @@ class Email(models.Model):
         editable=False,
         help_text=_("Set by the worker sending the mail; only that worker may record the result."),
     )
+    dispatched_at = models.DateTimeField(
+        _("waiting for a worker since"),
+        null=True,
+        blank=True,
+        help_text=_("When a delivery task was put into the queue; cleared when a worker takes it."),
+    )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:

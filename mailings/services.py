@@ -1,4 +1,8 @@
-"""The outbox: enqueue a mail inside a business transaction, deliver it after commit."""
+"""The outbox: enqueue a mail inside a business transaction, deliver it after commit.
+
+Retries have one owner, the sweeper (a periodic task): a delivery task tries once and, on a
+temporary failure, puts the mail back in the queue with its next attempt time in the database.
+"""
 
 import hashlib
 import logging
@@ -19,17 +23,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .addresses import validate_email_address
-from .exceptions import (
-    InvalidHeaderError,
-    InvalidRecipientError,
-    OutboxError,
-    TemporaryDeliveryError,
-)
+from .exceptions import InvalidHeaderError, InvalidRecipientError, OutboxError
 from .models import Email
 from .rendering import render_email
 
 logger = logging.getLogger(__name__)
 
+SWEEP_BATCH = 500
 ERASED_ADDRESS = "geloescht@invalid"
 REMOVED_AFTER_SENDING = "(removed: contained a personal link or code)"
 # Extra headers that carry an address: each holds one address under the portal's address rule.
@@ -76,7 +76,7 @@ def enqueue(
             },
         )
     if created:
-        _deliver_after_commit(email.id)
+        _dispatch_after_commit(email.id)
     return email
 
 
@@ -100,7 +100,7 @@ def requeue(*, email: Email) -> bool:
             )
         )
         if updated:
-            _deliver_after_commit(email.id)
+            _dispatch_after_commit(email.id)
     return bool(updated)
 
 
@@ -136,6 +136,7 @@ def deliver(*, email_id: int) -> str | None:
         attempts=F("attempts") + 1,
         claimed_at=Now(),
         claim_token=token,
+        dispatched_at=None,  # the task that was waiting for a worker has been picked up
     )
     if not claimed:
         return None
@@ -175,7 +176,12 @@ def _finish(email: Email, **values) -> bool:
 
 
 def sweep() -> list[int]:
-    """Re-send what is still queued (broker was down) or stuck in sending (worker died)."""
+    """Hand out delivery tasks for what is due: retries after a temporary failure, mails whose
+    task never reached the broker or got lost, and mails stuck in sending (worker died).
+
+    A mail whose task was published less than OUTBOX_DISPATCH_GRACE_SECONDS ago is left
+    alone: that task may still be waiting in the broker. Returns the ids handed out.
+    """
     stuck = Email.objects.filter(_stuck())
     stuck.filter(attempts__gte=settings.OUTBOX_MAX_ATTEMPTS).update(
         status=Email.Status.FAILED,
@@ -191,16 +197,24 @@ def sweep() -> list[int]:
         next_attempt_at=Now(),
         last_error="Picked up again by the sweeper: the worker stopped while sending.",
     )
-    due = list(
-        Email.objects.filter(status=Email.Status.QUEUED, next_attempt_at__lte=Now())
-        .order_by("next_attempt_at")
-        .values_list("id", flat=True)[:500]
-    )
-    from .tasks import deliver_email
-
-    for email_id in due:
-        deliver_email.delay(email_id)
+    with transaction.atomic():
+        # Rows another sweep is handing out right now are skipped, not sent twice.
+        due = list(
+            Email.objects.filter(_dispatchable())
+            .order_by("next_attempt_at")
+            .select_for_update(skip_locked=True)
+            .values_list("id", flat=True)[:SWEEP_BATCH]
+        )
+        _mark_dispatched(due)
+    _publish(due)
     return due
+
+
+def _dispatchable() -> Q:
+    """Queued and due, and no delivery task for it published within the grace period."""
+    grace = timedelta(seconds=settings.OUTBOX_DISPATCH_GRACE_SECONDS)
+    no_task_waiting = Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=_database_time(-grace))
+    return Q(status=Email.Status.QUEUED, next_attempt_at__lte=Now()) & no_task_waiting
 
 
 def _stuck() -> Q:
@@ -215,15 +229,36 @@ def _database_time(offset: timedelta) -> ExpressionWrapper:
 
 
 def backoff_seconds(attempts: int) -> int:
-    """1, 2, 4, … minutes, at most 30: well inside the broker's visibility timeout."""
+    """Wait 1, 2, 4, … minutes after the n-th failed attempt, at most 30."""
     return min(60 * 2 ** max(attempts - 1, 0), 1800)
 
 
-def _deliver_after_commit(email_id: int) -> None:
-    from .tasks import deliver_email
+def _dispatch_after_commit(email_id: int) -> None:
+    def dispatch():
+        _mark_dispatched([email_id])
+        _publish([email_id])
 
     # robust: if the broker is down the request still succeeds; the sweeper sends it later.
-    transaction.on_commit(lambda: deliver_email.delay(email_id), robust=True)
+    transaction.on_commit(dispatch, robust=True)
+
+
+def _mark_dispatched(email_ids: list[int]) -> None:
+    Email.objects.filter(id__in=email_ids, status=Email.Status.QUEUED).update(dispatched_at=Now())
+
+
+def _publish(email_ids: list[int]) -> None:
+    """Put a delivery task for each mail into the broker (marked dispatched just before)."""
+    from .tasks import deliver_email
+
+    for position, email_id in enumerate(email_ids):
+        try:
+            deliver_email.delay(email_id)
+        except Exception:
+            # These never reached the broker: the next sweep may hand them out at once.
+            Email.objects.filter(id__in=email_ids[position:], status=Email.Status.QUEUED).update(
+                dispatched_at=None
+            )
+            raise
 
 
 def _build_message(email: Email, connection) -> EmailMultiAlternatives:
@@ -260,6 +295,7 @@ def _is_temporary(exc: Exception) -> bool:
 def _record_failure(email: Email, exc: Exception) -> str | None:
     error = f"{type(exc).__name__}: {exc}"[:2000]
     if _is_temporary(exc) and email.attempts < settings.OUTBOX_MAX_ATTEMPTS:
+        # Back in the queue; the sweeper hands it out again once it is due.
         retry_in = backoff_seconds(email.attempts)
         next_attempt_at = _database_time(timedelta(seconds=retry_in))
         deferred = _finish(
@@ -268,7 +304,7 @@ def _record_failure(email: Email, exc: Exception) -> str | None:
         if not deferred:
             return None
         logger.warning("Mail %s deferred for %ss: %s", email.id, retry_in, error)
-        raise TemporaryDeliveryError(error, retry_in=retry_in) from exc
+        return Email.Status.QUEUED
     return _give_up(email, error)
 
 

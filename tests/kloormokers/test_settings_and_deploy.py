@@ -96,6 +96,12 @@ def test_smtp_timeout_must_be_below_the_outbox_send_time_limit():
     assert fits.returncode == 0, fits.stderr
 
 
+def test_outbox_dispatch_grace_must_not_be_negative():
+    result = _start({"OUTBOX_DISPATCH_GRACE_SECONDS": "-1"})
+    assert result.returncode != 0
+    assert "OUTBOX_DISPATCH_GRACE_SECONDS (-1) must not be negative" in result.stderr
+
+
 def test_env_example_documents_every_variable_the_settings_read():
     documented = set(re.findall(r"^#? ?([A-Z_]+)=", (BASE / ".env.example").read_text(), re.M))
     assert READ_VARIABLES - documented == set()
