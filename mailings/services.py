@@ -60,24 +60,31 @@ def enqueue(
     if existing:
         return existing
     rendered = render_email(template, context, language)
-    with transaction.atomic():
-        email, created = Email.objects.get_or_create(
-            key=key,
-            defaults={
-                "to": to,
-                "language": language,
-                "template": template,
-                "recipient_user": recipient_user,
-                "sensitive": sensitive,
-                "subject": rendered.subject[: Email._meta.get_field("subject").max_length],
-                "body_text": rendered.text,
-                "body_html": rendered.html,
-                "headers": headers or {},
-            },
-        )
+    email, created = _create_once(
+        key=key,
+        defaults={
+            "to": to,
+            "language": language,
+            "template": template,
+            "recipient_user": recipient_user,
+            "sensitive": sensitive,
+            "subject": rendered.subject[: Email._meta.get_field("subject").max_length],
+            "body_text": rendered.text,
+            "body_html": rendered.html,
+            "headers": headers or {},
+        },
+    )
     if created:
         _dispatch_after_commit(email.id)
     return email
+
+
+def _create_once(*, key: str, defaults: dict) -> tuple[Email, bool]:
+    """Insert the row for `key` unless there is one. Of two requests racing past the check in
+    enqueue, the unique key lets one insert; get_or_create (in a savepoint, so the caller's
+    transaction survives the IntegrityError) hands the other the winner's row."""
+    with transaction.atomic():
+        return Email.objects.get_or_create(key=key, defaults=defaults)
 
 
 def requeue(*, email: Email) -> bool:
@@ -140,9 +147,8 @@ def deliver(*, email_id: int) -> str | None:
     )
     if not claimed:
         return None
-    email = Email.objects.filter(id=email_id, claim_token=token).first()
-    if email is None:  # taken over already (this worker stalled right after claiming)
-        return None
+    email = Email.objects.get(id=email_id)
+    email.claim_token = token  # ours; if the claim has ended by now, _finish records nothing
     try:
         with translation.override("en"):  # stored for staff in English, like the other errors
             _check_addressing(to=email.to, headers=email.headers)

@@ -1,13 +1,10 @@
 import smtplib
 import threading
-import time
 from datetime import timedelta
 
 import pytest
-from django.core.mail import get_connection
 from django.db.models import Q
 from django.db.models.functions import Now
-from django.utils import timezone
 
 from mailings import services
 from mailings.models import Email
@@ -31,35 +28,56 @@ def test_two_workers_delivering_the_same_mail_send_it_exactly_once(smtp_sink):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_negative_control_check_then_send_without_claim_sends_twice(smtp_sink):
-    """Shows the race test above would catch a delivery that does not claim the row."""
+def test_negative_control_a_claim_that_matches_a_taken_row_sends_twice(smtp_sink, monkeypatch):
+    """Shows the race test above catches a claim that does not shut out the second worker."""
     email = _queued()
-
-    def broken_deliver():
-        row = Email.objects.get(id=email.id)
-        if row.status != Email.Status.QUEUED:
-            return None
-        time.sleep(0.2)  # the window a real SMTP round trip opens
-        with get_connection() as conn:
-            services._build_message(row, conn).send()
-        Email.objects.filter(id=email.id).update(status=Email.Status.SENT, sent_at=timezone.now())
-        return Email.Status.SENT
-
-    _results, errors = run_together(broken_deliver, broken_deliver)
+    monkeypatch.setattr(services, "_claimable", lambda email_id: Q(id=email_id))  # any status
+    results, errors = run_together(
+        lambda: services.deliver(email_id=email.id), lambda: services.deliver(email_id=email.id)
+    )
     assert errors == []
+    assert Email.Status.SENT in results
     assert len(smtp_sink.messages) == 2
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_requests_enqueueing_the_same_key_make_one_row(settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+def _enqueue_three_times_at_once(monkeypatch):
+    """Three requests enqueue one key; each is held after its "does it exist?" check until all
+    three have passed it, so all three reach the insert (the race, every time)."""
+    all_checked = threading.Barrier(3)
+    real_render = services.render_email
+
+    def render_then_wait(*args, **kwargs):
+        rendered = real_render(*args, **kwargs)
+        all_checked.wait(timeout=10)
+        return rendered
+
+    monkeypatch.setattr(services, "render_email", render_then_wait)
 
     def enqueue():
         return enqueue_report("race:key").pk
 
-    results, errors = run_together(enqueue, enqueue, enqueue)
+    return run_together(enqueue, enqueue, enqueue)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_enqueueing_the_same_key_make_one_row(monkeypatch):
+    results, errors = _enqueue_three_times_at_once(monkeypatch)
     assert errors == []
     assert len(set(results)) == 1
+    assert Email.objects.filter(key="race:key").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_negative_control_a_plain_insert_lets_the_race_end_in_an_error(monkeypatch):
+    """Shows the test above exercises the race: without get_or_create's handling of the
+    unique key, the requests that lose the race fail with IntegrityError."""
+    monkeypatch.setattr(
+        services,
+        "_create_once",
+        lambda *, key, defaults: (Email.objects.create(key=key, **defaults), True),
+    )
+    _results, errors = _enqueue_three_times_at_once(monkeypatch)
+    assert [type(error).__name__ for error in errors] == ["IntegrityError", "IntegrityError"]
     assert Email.objects.filter(key="race:key").count() == 1
 
 
