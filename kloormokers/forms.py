@@ -20,6 +20,7 @@ class BarrierReportForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
+    # The portal's address rule: the address becomes the report's Reply-To header.
     email = EmailAddressField(
         label=_("Your e-mail address"),
         required=False,

@@ -164,6 +164,32 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 OFFICE_EMAIL = env.str("OFFICE_EMAIL", default="kloormokers@kreis-rd.de")
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
 OUTBOX_STUCK_AFTER_SECONDS = env.int("OUTBOX_STUCK_AFTER_SECONDS", default=600)
+# A delivery task is stopped before the sweeper counts its claim as stuck and hands the mail to
+# another worker: at the soft limit (90 %) the send counts as a temporary failure, at this limit
+# the worker process is killed. A hanging mail server must time out (EMAIL_TIMEOUT) before.
+OUTBOX_SEND_TIME_LIMIT_SECONDS = env.int(
+    "OUTBOX_SEND_TIME_LIMIT_SECONDS", default=OUTBOX_STUCK_AFTER_SECONDS // 2
+)
+if not 0 < OUTBOX_SEND_TIME_LIMIT_SECONDS < OUTBOX_STUCK_AFTER_SECONDS:
+    raise ImproperlyConfigured(
+        f"OUTBOX_SEND_TIME_LIMIT_SECONDS ({OUTBOX_SEND_TIME_LIMIT_SECONDS}) must be above 0 and "
+        f"below OUTBOX_STUCK_AFTER_SECONDS ({OUTBOX_STUCK_AFTER_SECONDS}): a delivery still "
+        "running when the sweeper hands its mail to another worker can send it twice."
+    )
+if not 0 < EMAIL_TIMEOUT < OUTBOX_SEND_TIME_LIMIT_SECONDS:
+    raise ImproperlyConfigured(
+        f"EMAIL_TIMEOUT ({EMAIL_TIMEOUT}) must be above 0 and below "
+        f"OUTBOX_SEND_TIME_LIMIT_SECONDS ({OUTBOX_SEND_TIME_LIMIT_SECONDS}), itself below "
+        f"OUTBOX_STUCK_AFTER_SECONDS ({OUTBOX_STUCK_AFTER_SECONDS}): a hanging mail server must "
+        "time out before the delivery task is stopped and long before the mail counts as stuck."
+    )
+# The sweeper does not hand out a queued mail again until this long after its last delivery task
+# was published: that task may still be waiting in the broker behind others.
+OUTBOX_DISPATCH_GRACE_SECONDS = env.int("OUTBOX_DISPATCH_GRACE_SECONDS", default=120)
+if OUTBOX_DISPATCH_GRACE_SECONDS < 0:
+    raise ImproperlyConfigured(
+        f"OUTBOX_DISPATCH_GRACE_SECONDS ({OUTBOX_DISPATCH_GRACE_SECONDS}) must not be negative."
+    )
 # Sent mails are kept this long (proof of delivery for staff), then deleted.
 OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=180)
 

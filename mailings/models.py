@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 
@@ -45,9 +45,23 @@ class Email(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    # Times the outbox compares come from the database's clock (Now()), never a worker's.
+    created_at = models.DateTimeField(_("created"), db_default=Now())
+    next_attempt_at = models.DateTimeField(_("next attempt"), db_default=Now())
     claimed_at = models.DateTimeField(_("sending since"), null=True, blank=True)
+    claim_token = models.UUIDField(
+        _("claim"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set by the worker sending the mail; only that worker may record the result."),
+    )
+    dispatched_at = models.DateTimeField(
+        _("waiting for a worker since"),
+        null=True,
+        blank=True,
+        help_text=_("When a delivery task was put into the queue; cleared when a worker takes it."),
+    )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
@@ -59,7 +73,11 @@ class Email(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
                 name="email_sent_has_sent_at",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="sending") | models.Q(claim_token__isnull=True),
+                name="email_claim_only_while_sending",
+            ),
         ]
 
     def __str__(self):

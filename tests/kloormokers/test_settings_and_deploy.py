@@ -16,9 +16,16 @@ READ_VARIABLES = set(re.findall(r'env\.\w+\(\s*"([A-Z_]+)"', SETTINGS_SOURCE))
 
 
 def _start(env: dict) -> subprocess.CompletedProcess:
+    """Start Django; it prints "started", or the value of the setting named in PRINT_SETTING."""
     clean = {k: v for k, v in os.environ.items() if k not in READ_VARIABLES}
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); print('started')"],
+        [
+            sys.executable,
+            "-c",
+            "import os, django; django.setup(); from django.conf import settings; "
+            "name = os.environ.get('PRINT_SETTING'); "
+            "print(getattr(settings, name) if name else 'started')",
+        ],
         cwd=BASE,
         env={**clean, "DJANGO_SETTINGS_MODULE": "kloormokers.settings", **env},
         capture_output=True,
@@ -86,6 +93,42 @@ def test_gunicorn_starts_without_a_control_socket_in_the_image_and_the_stack(com
 def test_embedded_default_needs_nothing_set():
     result = _start({})
     assert result.returncode == 0, result.stderr
+
+
+def test_outbox_send_time_limit_defaults_to_half_the_stuck_threshold():
+    result = _start(
+        {"OUTBOX_STUCK_AFTER_SECONDS": "100", "PRINT_SETTING": "OUTBOX_SEND_TIME_LIMIT_SECONDS"}
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "50"
+
+
+@pytest.mark.parametrize("limit", ["600", "601", "0"])
+def test_outbox_send_time_limit_must_be_below_the_stuck_threshold(limit):
+    result = _start({"OUTBOX_STUCK_AFTER_SECONDS": "600", "OUTBOX_SEND_TIME_LIMIT_SECONDS": limit})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert (
+        f"OUTBOX_SEND_TIME_LIMIT_SECONDS ({limit}) must be above 0 and below "
+        "OUTBOX_STUCK_AFTER_SECONDS (600)"
+    ) in result.stderr
+
+
+def test_smtp_timeout_must_be_below_the_outbox_send_time_limit():
+    # The limit defaults to 15 seconds here, below the default EMAIL_TIMEOUT of 20.
+    result = _start({"OUTBOX_STUCK_AFTER_SECONDS": "30"})
+    assert result.returncode != 0
+    assert "EMAIL_TIMEOUT (20) must be above 0 and below OUTBOX_SEND_TIME_LIMIT_SECONDS (15)" in (
+        result.stderr
+    )
+    fits = _start({"OUTBOX_STUCK_AFTER_SECONDS": "30", "EMAIL_TIMEOUT": "10"})
+    assert fits.returncode == 0, fits.stderr
+
+
+def test_outbox_dispatch_grace_must_not_be_negative():
+    result = _start({"OUTBOX_DISPATCH_GRACE_SECONDS": "-1"})
+    assert result.returncode != 0
+    assert "OUTBOX_DISPATCH_GRACE_SECONDS (-1) must not be negative" in result.stderr
 
 
 def test_env_example_documents_every_variable_the_settings_read():

@@ -87,7 +87,9 @@ def test_mail_enqueued_in_a_transaction_is_delivered_by_a_real_worker(celery_wor
     assert "mailings.tasks.deliver_email" in celery_worker.read_text()  # the worker sent it
 
 
-def test_worker_retries_a_temporary_failure_and_the_sweep_finishes_it(celery_worker, smtp_sink):
+def test_a_temporary_failure_waits_in_the_database_and_the_sweep_finishes_it(
+    celery_worker, smtp_sink
+):
     smtp_sink.handler.replies = ["451 4.3.0 Später bitte"]
     with transaction.atomic():
         email = enqueue_report("worker:2", to="spaeter@beispiel.de")
@@ -100,3 +102,6 @@ def test_worker_retries_a_temporary_failure_and_the_sweep_finishes_it(celery_wor
     celery_app.send_task("mailings.tasks.sweep_outbox")
     assert _wait_for(lambda: Email.objects.get(pk=email.pk).status == Email.Status.SENT)
     assert len(smtp_sink.messages) == 1
+    log = celery_worker.read_text()
+    assert "mailings.tasks.sweep_outbox" in log
+    assert " retry: " not in log  # the sweeper owns retries; Celery scheduled none

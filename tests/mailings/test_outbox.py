@@ -2,12 +2,13 @@ from datetime import timedelta
 from email.header import decode_header, make_header
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
+from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from mailings import services
-from mailings.exceptions import TemporaryDeliveryError
 from mailings.models import Email
 from tests.mailings.factories import EmailFactory, enqueue_report
 
@@ -57,6 +58,7 @@ def test_broker_down_at_commit_keeps_the_request_working_and_the_sweeper_sends_l
     assert response.status_code == 302
     email = Email.objects.get()
     assert email.status == Email.Status.QUEUED
+    assert email.dispatched_at is None  # no task reached the broker: no grace period to wait
     assert mailoutbox == []
     monkeypatch.undo()
     services.sweep()
@@ -165,19 +167,30 @@ def test_permanent_smtp_failure_marks_mail_failed_for_staff(smtp_sink):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_temporary_error_raises_for_celery_retry(smtp_sink):
+def test_a_temporary_failure_goes_back_to_the_queue_for_the_sweeper_not_to_celery(smtp_sink):
+    from mailings.tasks import deliver_email
+
     smtp_sink.handler.replies = ["421 4.7.0 Zu viele Verbindungen"]
     email = EmailFactory(key="test:raw")
-    with pytest.raises(TemporaryDeliveryError) as excinfo:
-        services.deliver(email_id=email.id)
-    assert excinfo.value.retry_in == services.backoff_seconds(1)
+    deliver_email(email.id)  # as a worker runs it: no retry is scheduled, nothing raised
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == (Email.Status.QUEUED, 1)
+    assert (email.claim_token, email.dispatched_at) == (None, None)
+    wait = email.next_attempt_at - email.claimed_at
+    assert timedelta(seconds=55) < wait < timedelta(seconds=65)  # backoff_seconds(1), DB time
+    assert services.sweep() == []  # not due yet
+    Email.objects.filter(pk=email.pk).update(next_attempt_at=Now())
+    assert services.sweep() == [email.id]  # due: the sweeper hands it out at once
+    email.refresh_from_db()
+    assert email.status == Email.Status.SENT
+    assert len(smtp_sink.messages) == 1
 
 
-def test_backoff_grows_and_stays_below_the_broker_visibility_timeout():
+def test_backoff_grows_to_at_most_half_an_hour():
     waits = [services.backoff_seconds(n) for n in range(1, 10)]
     assert waits == sorted(waits)
     assert waits[0] == 60
-    assert max(waits) < 3600
+    assert max(waits) == 1800
 
 
 @pytest.mark.django_db(transaction=True)
@@ -258,3 +271,89 @@ def test_old_failed_mails_are_purged_too():
     old = timezone.now() - timedelta(days=200)
     EmailFactory(status=Email.Status.FAILED, created_at=old)
     assert services.purge_old(days=180) == 1
+
+
+def test_delivery_task_is_stopped_before_its_claim_counts_as_stuck(settings):
+    from mailings.tasks import deliver_email
+
+    assert deliver_email.time_limit == settings.OUTBOX_SEND_TIME_LIMIT_SECONDS
+    assert deliver_email.time_limit < settings.OUTBOX_STUCK_AFTER_SECONDS
+    assert settings.EMAIL_TIMEOUT < deliver_email.soft_time_limit < deliver_email.time_limit
+
+
+@pytest.mark.django_db
+def test_a_send_stopped_by_the_soft_time_limit_is_tried_again_later_not_failed(monkeypatch):
+    from mailings.tasks import deliver_email
+
+    email = EmailFactory()
+
+    def too_slow(row, connection):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(services, "_build_message", too_slow)
+    deliver_email.delay(email.id)
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == (Email.Status.QUEUED, 1)
+    assert "SoftTimeLimitExceeded" in email.last_error
+    assert email.claim_token is None
+
+
+def _skew_worker_clock(monkeypatch, offset: timedelta) -> None:
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + offset)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_whose_clock_is_behind_still_sends_a_due_mail(smtp_sink, monkeypatch):
+    email = EmailFactory()  # due now, by the database's clock
+    _skew_worker_clock(monkeypatch, -timedelta(hours=1))
+    assert services.deliver(email_id=email.id) == Email.Status.SENT
+    email.refresh_from_db()
+    assert email.sent_at >= email.claimed_at >= email.created_at
+    assert len(smtp_sink.messages) == 1
+
+
+@pytest.mark.django_db
+def test_a_sweeper_whose_clock_is_ahead_leaves_a_fresh_claim_alone(monkeypatch, mailoutbox):
+    busy = EmailFactory(status=Email.Status.SENDING, attempts=1)
+    Email.objects.filter(pk=busy.pk).update(claimed_at=Now())  # a worker is sending it now
+    _skew_worker_clock(monkeypatch, timedelta(hours=1))
+    services.sweep()
+    assert services.requeue(email=busy) is False
+    busy.refresh_from_db()
+    assert busy.status == Email.Status.SENDING
+    assert mailoutbox == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sweeper_leaves_a_mail_alone_while_its_first_task_may_still_wait_in_the_broker(
+    monkeypatch, settings
+):
+    from mailings import tasks
+
+    published = []
+    monkeypatch.setattr(tasks.deliver_email, "delay", published.append)  # workers are busy
+    email = _enqueue()
+    assert published == [email.id]
+    email.refresh_from_db()
+    assert email.dispatched_at is not None
+    assert services.sweep() == []
+    assert published == [email.id]
+    # After the grace period the first task may be lost (broker restarted): publish another.
+    past_grace = timedelta(seconds=settings.OUTBOX_DISPATCH_GRACE_SECONDS + 1)
+    Email.objects.filter(pk=email.pk).update(dispatched_at=Now() - past_grace)
+    assert services.sweep() == [email.id]
+    assert services.sweep() == []  # and then waits for that one
+    assert published == [email.id, email.id]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_resend_starts_the_grace_period_too(monkeypatch):
+    from mailings import tasks
+
+    published = []
+    monkeypatch.setattr(tasks.deliver_email, "delay", published.append)
+    email = EmailFactory(status=Email.Status.FAILED, attempts=6)
+    assert services.requeue(email=email) is True
+    assert services.sweep() == []
+    assert published == [email.id]
