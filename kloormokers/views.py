@@ -16,6 +16,8 @@ from django.views import i18n
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mailings.exceptions import OutboxError
+
 from .forms import BarrierReportForm
 from .language import supported
 from .models import Page, SiteConfiguration
@@ -42,17 +44,28 @@ def page(request, slug):
     if slug == Page.Slug.ACCESSIBILITY:
         form = BarrierReportForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            if ratelimit.consume(request, action="barrier_report"):
-                report_barrier(**form.cleaned_data)
-                messages.success(request, _("Thank you! Your report has been sent to our team."))
-                return redirect("page", slug=slug)
-            form.add_error(
-                None,
-                _(
-                    "You have sent several reports in a short time. "
-                    "Please try again in a few minutes or write us an e-mail."
-                ),
-            )
+            if not ratelimit.consume(request, action="barrier_report"):
+                form.add_error(
+                    None,
+                    _(
+                        "You have sent several reports in a short time. "
+                        "Please try again in a few minutes or write us an e-mail."
+                    ),
+                )
+            else:
+                try:
+                    report_barrier(**form.cleaned_data)
+                except OutboxError:
+                    # e.g. the office address in the configuration cannot be mailed to
+                    form.add_error(
+                        None,
+                        _("Your report could not be sent. Please write us an e-mail instead."),
+                    )
+                else:
+                    messages.success(
+                        request, _("Thank you! We have received your report and will answer soon.")
+                    )
+                    return redirect("page", slug=slug)
     elif request.method == "POST":
         return redirect("page", slug=slug)
     return render(request, "kloormokers/page_detail.html", {"page": page, "form": form})

@@ -206,3 +206,16 @@ def test_theme_colour_needs_contrast_to_white(color, ok):
     else:
         with pytest.raises(ValidationError, match="theme_color"):
             config.full_clean(validate_unique=False, validate_constraints=False)
+
+
+@pytest.mark.django_db
+def test_a_barrier_report_the_outbox_cannot_send_is_not_acknowledged_as_received(client):
+    """An office address saved before the address rule existed: the reporter is told so."""
+    SiteConfiguration.objects.filter(id=1).update(email='"büro\x0bx"@kreis.de')
+    response = client.post(
+        reverse("page", args=["barrierefreiheit"]), {"description": "Kontrast zu schwach"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="error-summary"' in html
+    assert not Email.objects.exists()
