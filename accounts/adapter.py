@@ -9,8 +9,9 @@ from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
 from django.utils.translation import get_language
 
-from mailings.addresses import validate_email_address
 from mailings.services import enqueue
+from portal.addresses import validate_email_address
+from portal.language import preferred_language
 
 from .services import record_privacy_consent
 
@@ -41,7 +42,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
-        user.language = (get_language() or "de")[:2]
+        user.language = preferred_language(request)  # the language they signed up in
         record_privacy_consent(user=user)
         if commit:
             try:

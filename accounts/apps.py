@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from allauth.mfa import signals
 
-        from . import personal_data  # noqa: F401  registers the account's own export/erase parts
+        from . import demo, personal_data  # noqa: F401  register demo accounts, export/erasure
         from .second_factor import on_authenticator_added, on_authenticator_removed
 
         # allauth announces new and removed factors only by signal.

@@ -8,7 +8,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mailings.addresses import validate_email_address
+from portal.addresses import validate_email_address
 
 
 class UserManager(BaseUserManager):

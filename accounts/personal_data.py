@@ -1,28 +1,16 @@
-"""The account's own parts of the export and the erasure: profile, sessions, admin history,
-e-mails sent to or on behalf of the person."""
+"""The account's own parts of the export and the erasure: profile, logins, admin history."""
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from django.db.models import Q
 
-from mailings.models import Email
-from mailings.services import ERASED_ADDRESS, cancel_unsent
+from portal import admin_log
+from portal.registry import PersonalDataPart, register_personal_data
 
-from . import admin_log
 from .models import Session, User
-from .registry import PersonalDataPart, register_personal_data
 
 
 def _iso(value):
     return value.isoformat() if value else None
-
-
-def _verified_addresses(user) -> list[str]:
-    # Never merely claimed, unverified addresses: they may belong to someone else.
-    addresses = set(
-        EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
-    )
-    return sorted(addresses | {user.email})
 
 
 def export_profile(user) -> dict:
@@ -59,14 +47,14 @@ def erase_profile(user) -> None:
     user.delete()  # cascades to e-mail addresses, second factors and sessions
 
 
-def _admin_history(user) -> Q:
-    addresses = EmailAddress.objects.filter(user=user).values_list("pk", flat=True)
+def _admin_history(user):
+    addresses = list(EmailAddress.objects.filter(user=user).values_list("pk", "email"))
     factors = Authenticator.objects.filter(user=user).values_list("pk", flat=True)
     return (
         admin_log.entries_about(User, [user.pk])
-        | admin_log.entries_about(EmailAddress, list(addresses))
+        | admin_log.entries_about(EmailAddress, [pk for pk, _email in addresses])
         | admin_log.entries_about(Authenticator, list(factors))
-        | admin_log.entries_naming(_verified_addresses(user))
+        | admin_log.entries_naming([user.email, *(email for _pk, email in addresses)])
     )
 
 
@@ -78,48 +66,7 @@ def erase_admin_history(user) -> None:
     admin_log.anonymise(_admin_history(user))
 
 
-def _mails(user):
-    # Mails tied to the account, sent to one of its verified addresses, or sent on the
-    # person's behalf with one as Reply-To (e.g. a barrier report).
-    condition = Q(recipient_user=user)
-    for address in _verified_addresses(user):
-        condition |= Q(to__iexact=address) | Q(**{"headers__Reply-To__iexact": address})
-    return Email.objects.filter(condition)
-
-
-def export_emails(user) -> list[dict]:
-    return [
-        {
-            "subject": e.subject,
-            "to": e.to,
-            "reply_to": e.headers.get("Reply-To", ""),
-            "status": e.status,
-            "created_at": _iso(e.created_at),
-            "sent_at": _iso(e.sent_at),
-            "text": e.body_text,
-        }
-        for e in _mails(user).order_by("created_at")
-    ]
-
-
-def erase_emails(user) -> None:
-    # The office keeps that a message went out (delivery statistics), not to whom or what;
-    # what has not gone out yet is not sent at all.
-    mails = _mails(user)
-    cancel_unsent(emails=mails)
-    mails.update(
-        to=ERASED_ADDRESS,
-        recipient_user=None,
-        subject="–",
-        body_text="",
-        body_html="",
-        headers={},
-        last_error="",
-    )
-
-
 register_personal_data(PersonalDataPart("account", export_profile, erase_profile, order=0))
 register_personal_data(
     PersonalDataPart("admin_history", export_admin_history, erase_admin_history, order=5)
 )
-register_personal_data(PersonalDataPart("emails", export_emails, erase_emails, order=10))

@@ -5,9 +5,10 @@ from django.contrib.admin.models import LogEntry
 from django.db import transaction
 from django.utils import timezone
 
+from portal.registry import personal_data_parts
+
 from .exceptions import AuditedAccountError
 from .models import Session, User
-from .registry import personal_data_parts
 from .session_store import SessionStore
 
 
@@ -48,6 +49,23 @@ def deactivate_accounts(*, users) -> int:
         count = User.objects.filter(pk__in=ids, is_active=True).update(is_active=False)
         Session.objects.filter(user_id__in=ids).delete()
     return count
+
+
+def update_profile(
+    *, user: User, first_name: str, last_name: str, phone: str, language: str
+) -> User:
+    """Save the person's own details."""
+    user.first_name, user.last_name, user.phone = first_name, last_name, phone
+    user.language = language
+    user.save(update_fields=["first_name", "last_name", "phone", "language"])
+    return user
+
+
+def change_language(*, user: User, language: str) -> None:
+    """The person's language, also for their e-mails."""
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
 
 
 def record_privacy_consent(*, user: User) -> None:

@@ -8,13 +8,14 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views import i18n
+from django.views.decorators.http import require_http_methods, require_POST
 
-from kloormokers.language import set_language_cookie
+from portal.language import remember_language, supported
+from portal.registry import account_sections
 
 from . import services
 from .forms import DeleteAccountForm, ProfileForm
-from .registry import account_sections
 
 
 @login_required
@@ -28,13 +29,24 @@ def overview(request):
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        user = services.update_profile(user=request.user, **form.cleaned_data)
+        translation.activate(user.language)  # the confirmation speaks the new language
         messages.success(request, _("Your details have been saved."))
         response = redirect("account_overview")
-        translation.activate(user.language)
-        set_language_cookie(response, user.language)
+        remember_language(response, user.language)
         return response
     return render(request, "accounts/profile_form.html", {"form": form})
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch; a logged-in person's choice also goes to the profile,
+    so their e-mails come in the same language."""
+    response = i18n.set_language(request)
+    language = supported(request.POST.get("language"))
+    if language and request.user.is_authenticated:
+        services.change_language(user=request.user, language=language)
+    return response
 
 
 @login_required

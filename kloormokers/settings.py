@@ -50,8 +50,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "crispy_forms",
     "csp",
-    # project apps, bottom layer first
-    "kloormokers",
+    # project apps, bottom layer first (kloormokers itself is wiring only, not an app)
+    "portal",
     "mailings",
     "accounts",
     "network",
@@ -66,8 +66,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "kloormokers.middleware.PortalLocaleMiddleware",
-    "kloormokers.middleware.NoStoreForPersonalPagesMiddleware",
+    "portal.middleware.PortalLocaleMiddleware",
+    "portal.middleware.NoStoreForPersonalPagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.StaffMfaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -89,7 +89,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "kloormokers.context_processors.site",
+                "portal.context_processors.site",
             ],
         },
     },
@@ -160,8 +160,6 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="De Kloormokers <kloormokers@kreis-rd.de>"
 )
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
-# Where reports from the public (e.g. accessibility barriers) go; staff inbox of the office.
-OFFICE_EMAIL = env.str("OFFICE_EMAIL", default="kloormokers@kreis-rd.de")
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
 OUTBOX_STUCK_AFTER_SECONDS = env.int("OUTBOX_STUCK_AFTER_SECONDS", default=600)
 # A delivery task is stopped before the sweeper counts its claim as stuck and hands the mail to
@@ -297,7 +295,7 @@ CSRF_COOKIE_NAME = "csrftoken" if DEBUG else "__Host-csrftoken"
 LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_NAME = "django_language"
 X_FRAME_OPTIONS = "DENY"
-CSRF_FAILURE_VIEW = "kloormokers.views.csrf_failure"  # in the portal's layout and language
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"  # in the portal's layout and language
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -327,15 +325,10 @@ LOGGING = {
 COUNTY_DEFAULTS = {
     "county_name": env.str("COUNTY_NAME", default="Kreis Rendsburg-Eckernförde"),
     "office_name": env.str("OFFICE_NAME", default="De Kloormokers"),
-    "office_tagline": env.str(
-        "OFFICE_TAGLINE", default="Ehrenamtsberatung und -förderung im Kreis"
-    ),
     "street": env.str("OFFICE_STREET", default="Kaiserstraße 8"),
     "postal_code": env.str("OFFICE_POSTAL_CODE", default="24768"),
     "city": env.str("OFFICE_CITY", default="Rendsburg"),
     "phone": env.str("OFFICE_PHONE", default="04331 202-0"),
     "email": env.str("OFFICE_EMAIL", default="kloormokers@kreis-rd.de"),
     "theme_color": env.str("THEME_COLOR", default="#005c8a"),
-    "map_center_lat": env.float("MAP_CENTER_LAT", default=54.3),
-    "map_center_lon": env.float("MAP_CENTER_LON", default=9.75),
 }

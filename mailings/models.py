@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Now
+from django.db.models.functions import Now, Upper
 from django.utils.translation import gettext_lazy as _
 
 
@@ -40,6 +40,11 @@ class Email(models.Model):
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"))
     headers = models.JSONField(_("extra headers"), default=dict, blank=True)
+    reply_to = models.EmailField(
+        _("reply to"),
+        blank=True,
+        help_text=_("The person on whose behalf the mail went out (e.g. a barrier report)."),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
@@ -68,7 +73,12 @@ class Email(models.Model):
         verbose_name = _("e-mail")
         verbose_name_plural = _("e-mails")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="email_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="email_due_idx"),
+            # A person's mails are found by address (export, erasure), in any letter case.
+            models.Index(Upper("to"), name="email_to_upper_idx"),
+            models.Index(Upper("reply_to"), name="email_reply_to_upper_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),

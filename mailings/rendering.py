@@ -18,7 +18,7 @@ from django.utils import translation
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from kloormokers.models import SiteConfiguration
+from portal.models import SiteConfiguration
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,9 @@ from django.db.models.functions import Now
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .addresses import validate_email_address
+from portal.addresses import validate_email_address
+from portal.models import SiteConfiguration
+
 from .exceptions import InvalidHeaderError, InvalidRecipientError, OutboxError
 from .models import Email
 from .rendering import render_email
@@ -33,7 +35,8 @@ SWEEP_BATCH = 500
 ERASED_ADDRESS = "geloescht@invalid"
 REMOVED_AFTER_SENDING = "(removed: contained a personal link or code)"
 # Extra headers that carry an address: each holds one address under the portal's address rule.
-ADDRESS_HEADERS = frozenset({"from", "sender", "reply-to", "to", "cc", "bcc"})
+# (Reply-To has its own column, see enqueue.)
+ADDRESS_HEADERS = frozenset({"from", "sender", "to", "cc", "bcc"})
 _HEADER_NAME = re.compile(r"[!-9;-~]+\Z")  # RFC 5322: printable US-ASCII except the colon
 
 
@@ -45,16 +48,21 @@ def enqueue(
     key: str,
     language: str | None = None,
     headers: dict | None = None,
+    reply_to: str = "",
     recipient_user=None,
     sensitive: bool = False,
 ) -> Email:
     """Write the outbox row in the caller's transaction; the same key twice is one mail.
 
-    `recipient_user` ties the mail to an account (export, erasure); `sensitive` marks a mail
-    with a personal link or code: hidden in admin, its text dropped once sent. An address or
-    header that is not safe to send raises an OutboxError before anything is written.
+    `reply_to` is the address of a person on whose behalf the mail goes out (kept in its own
+    indexed column: it is their personal data); `recipient_user` ties the mail to an account
+    (export, erasure); `sensitive` marks a mail with a personal link or code: hidden in admin,
+    its text dropped once sent. An address or header that is not safe to send raises an
+    OutboxError before anything is written.
     """
     _check_addressing(to=to, headers=headers or {})
+    if reply_to:
+        _check_address(reply_to, header="Reply-To")
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     existing = Email.objects.filter(key=key).first()
     if existing:
@@ -72,6 +80,7 @@ def enqueue(
             "body_text": rendered.text,
             "body_html": rendered.html,
             "headers": headers or {},
+            "reply_to": reply_to,
         },
     )
     if created:
@@ -152,6 +161,8 @@ def deliver(*, email_id: int) -> str | None:
     try:
         with translation.override("en"):  # stored for staff in English, like the other errors
             _check_addressing(to=email.to, headers=email.headers)
+            if email.reply_to:
+                _check_address(email.reply_to, header="Reply-To")
     except OutboxError as exc:
         # Written before enqueue checked addresses: it must not reach a mail header.
         return _give_up(email, f"Not sent: {exc}")
@@ -281,6 +292,7 @@ def _build_message(email: Email, connection) -> EmailMultiAlternatives:
         body=email.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to],
+        reply_to=[email.reply_to] if email.reply_to else None,
         headers=headers,
         connection=connection,
     )
@@ -337,6 +349,10 @@ def _check_addressing(*, to: str, headers: dict) -> None:
                 _("A header name may only contain printable ASCII characters except the colon."),
                 field="headers",
             )
+        if name.lower() == "reply-to":
+            raise InvalidHeaderError(
+                _("Give a reply address as reply_to, not as a header."), field=name
+            )
         if name.lower() in ADDRESS_HEADERS:
             _check_address(value, header=name)
         elif not isinstance(value, str) or any(_breaks_a_header(char) for char in value):
@@ -366,3 +382,23 @@ def _breaks_a_header(char: str) -> bool:
     # Control and format characters (CR, LF, NUL, …) and the Unicode line/paragraph separators.
     category = unicodedata.category(char)
     return category[0] == "C" or category in ("Zl", "Zp")
+
+
+def report_barrier(*, description: str, page_url: str, name: str, email: str) -> Email:
+    """Mail the office a barrier report (accessibility statement); the reporter's address,
+    if given, becomes Reply-To. Raises an OutboxError if the office address cannot be used."""
+    office = SiteConfiguration.load()
+    with transaction.atomic():
+        return enqueue(
+            to=office.email,
+            template="emails/barrier_report",
+            context={
+                "description": description,
+                "page_url": page_url,
+                "name": name,
+                "email": email,
+            },
+            key=f"barrier-report:{uuid.uuid4().hex}",
+            language=settings.LANGUAGE_CODE,  # the office works in German
+            reply_to=email,
+        )

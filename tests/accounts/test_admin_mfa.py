@@ -87,7 +87,7 @@ def stale_session(staff, password):
     return stale
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_setting_up_totp_ends_the_other_sessions_of_the_account(stale_session, staff, password):
     fresh = Client()
     _set_up_totp_in_the_browser(fresh, staff, password)
@@ -97,7 +97,7 @@ def test_setting_up_totp_ends_the_other_sessions_of_the_account(stale_session, s
     assert fresh.get("/admin/").status_code == 200  # the session that proved the code
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("path", ["/admin/", "/admin/jsi18n/"])
 def test_a_password_only_session_must_pass_the_second_factor_even_if_it_survived(
     stale_session, staff, password, monkeypatch, path
@@ -118,7 +118,7 @@ def test_a_password_only_session_must_pass_the_second_factor_even_if_it_survived
     assert stale_session.get(path).status_code == 200
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_negative_control_an_account_level_check_lets_the_stale_session_in(
     stale_session, staff, password, monkeypatch
 ):

@@ -106,7 +106,7 @@ def test_mails_on_behalf_of_a_second_verified_address_are_exported_and_erased(
     second = "zweite-adresse@beispiel.de"
     EmailAddress.objects.create(user=user, email=second, verified=True, primary=False)
     client.post(
-        reverse("page", args=["barrierefreiheit"]),
+        reverse("barrier_report"),
         {"description": "Der Knopf ist zu klein", "email": second},
     )
     client.force_login(user)

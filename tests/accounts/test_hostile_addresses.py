@@ -77,9 +77,7 @@ def test_login_with_an_overlong_address_is_an_ordinary_failed_login(client):
 @pytest.mark.django_db
 @pytest.mark.parametrize("address", [*HEADER_BREAKERS, TOO_LONG])
 def test_barrier_form_refuses_the_address_and_says_nothing_was_sent(client, address):
-    response = client.post(
-        reverse("page", args=["barrierefreiheit"]), {"description": "Kontrast", "email": address}
-    )
+    response = client.post(reverse("barrier_report"), {"description": "Kontrast", "email": address})
     assert _shows_error(response)
     assert not Email.objects.exists()
 
@@ -107,7 +105,7 @@ def test_sign_up_costs_one_password_hash_whether_or_not_the_address_is_taken(cli
 def test_staff_cannot_store_such_an_address_in_admin_either():
     from django.core.exceptions import ValidationError
 
-    from kloormokers.models import SiteConfiguration
+    from portal.models import SiteConfiguration
 
     with pytest.raises(ValidationError, match="email"):
         User(email=HEADER_BREAKERS[0]).full_clean()

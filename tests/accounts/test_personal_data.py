@@ -128,7 +128,7 @@ def test_a_barrier_report_the_person_sent_is_in_their_export_and_erased_with_the
     client, user, password, django_capture_on_commit_callbacks
 ):
     client.post(
-        reverse("page", args=["barrierefreiheit"]),
+        reverse("barrier_report"),
         {"description": "Kontrast", "email": user.email, "name": user.last_name},
     )
     client.force_login(user)

@@ -27,7 +27,7 @@ def _sign_up(email):
     return post
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_racing_sign_ups_with_one_address_make_one_account_and_no_error_page():
     statuses, errors = run_together(
         _sign_up("renn@beispiel.de"), _sign_up("RENN@beispiel.de"), _sign_up("renn@beispiel.de")
@@ -37,7 +37,7 @@ def test_two_racing_sign_ups_with_one_address_make_one_account_and_no_error_page
     assert User.objects.filter(email__iexact="renn@beispiel.de").count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_negative_control_without_the_guard_the_race_ends_in_an_error(monkeypatch):
     """Shows the test above exercises the race: a plain save lets IntegrityError escape."""
     from allauth.account.adapter import DefaultAccountAdapter

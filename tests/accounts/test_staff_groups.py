@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
 from accounts.models import User
-from accounts.staff_groups import BERATUNG, QUALIFIZIERUNG, REDAKTION, VERNETZUNG
+from portal.staff_groups import BERATUNG, QUALIFIZIERUNG, REDAKTION, VERNETZUNG
 from tests.factories import StaffFactory
 from tests.helpers import log_in_with_second_factor
 
@@ -31,8 +31,8 @@ def test_the_four_staff_groups_exist_with_permissions():
 @pytest.mark.parametrize(
     ("group", "allowed", "forbidden"),
     [
-        (VERNETZUNG, "/admin/network/municipality/", "/admin/kloormokers/page/"),
-        (REDAKTION, "/admin/kloormokers/page/", "/admin/network/municipality/"),
+        (VERNETZUNG, "/admin/network/municipality/", "/admin/portal/page/"),
+        (REDAKTION, "/admin/portal/page/", "/admin/network/municipality/"),
         (REDAKTION, "/admin/mailings/email/", "/admin/accounts/user/"),
         (BERATUNG, "/admin/", "/admin/mailings/email/"),
     ],

@@ -72,3 +72,25 @@ def outside_requests(page, live_server):
         ),
     )
     return seen
+
+
+@pytest.fixture(scope="session")
+def migration_data(django_db_setup, django_db_blocker):
+    """The rows the data migrations made (pages, site configuration, staff groups), as Django
+    serialized them when it created the test database."""
+    from django.db import connection
+
+    return getattr(connection, "_test_serialized_contents", None)
+
+
+@pytest.fixture(autouse=True)
+def _migration_data_survives(migration_data, django_db_serialized_rollback):
+    """Live-server tests are transactional: the rows the data migrations made come back after
+    each flush, as production has them. The sync Playwright API runs tests in its own greenlet,
+    whose database connection object lacks the contents Django serialized: hand them over
+    (and load them this once), so Django's serialized rollback works from here on."""
+    from django.db import connection
+
+    if migration_data and not hasattr(connection, "_test_serialized_contents"):
+        connection.creation.deserialize_db_from_string(migration_data)  # saving is idempotent
+        connection._test_serialized_contents = migration_data

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from kloormokers.models import Page
+from portal.models import Page
 from tests.e2e.conftest import DESKTOP, NARROW
 from tests.factories import PASSWORD, StaffFactory, UserFactory
 

@@ -1,8 +1,8 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from accounts.staff_groups import REDAKTION
 from mailings.models import Email
+from portal.staff_groups import REDAKTION
 from tests.factories import StaffFactory
 from tests.helpers import log_in_with_second_factor
 from tests.mailings.factories import EmailFactory

@@ -22,7 +22,7 @@ def _database_url() -> str:
 
 
 @pytest.fixture
-def celery_worker(transactional_db, smtp_sink):
+def celery_worker(transactional_db, django_db_serialized_rollback, smtp_sink):
     broker = settings.CELERY_BROKER_URL
     assert broker.startswith("redis://"), "this test needs the Redis broker (make test sets it)"
     celery_app.control.purge()

@@ -29,7 +29,7 @@ def test_same_key_twice_is_one_mail(mailoutbox, django_capture_on_commit_callbac
     assert first.status == Email.Status.SENT
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_nothing_is_sent_when_the_business_transaction_rolls_back(mailoutbox):
     def failing_booking():
         with transaction.atomic():
@@ -42,7 +42,7 @@ def test_nothing_is_sent_when_the_business_transaction_rolls_back(mailoutbox):
     assert mailoutbox == []
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_broker_down_at_commit_keeps_the_request_working_and_the_sweeper_sends_later(
     client, mailoutbox, monkeypatch
 ):
@@ -52,9 +52,7 @@ def test_broker_down_at_commit_keeps_the_request_working_and_the_sweeper_sends_l
         raise ConnectionError("Error 111 connecting to redis:6379. Connection refused.")
 
     monkeypatch.setattr(tasks.deliver_email, "delay", broker_down)
-    response = client.post(
-        reverse("page", args=["barrierefreiheit"]), {"description": "Broker weg"}
-    )
+    response = client.post(reverse("barrier_report"), {"description": "Broker weg"})
     assert response.status_code == 302
     email = Email.objects.get()
     assert email.status == Email.Status.QUEUED
@@ -67,7 +65,7 @@ def test_broker_down_at_commit_keeps_the_request_working_and_the_sweeper_sends_l
     assert len(mailoutbox) == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_mail_is_given_up_after_the_attempt_limit(smtp_sink, settings):
     settings.OUTBOX_MAX_ATTEMPTS = 2
     smtp_sink.handler.replies = ["451 4.3.0 eins", "451 4.3.0 zwei"]
@@ -131,7 +129,7 @@ def test_mail_is_multipart_with_county_sender_footer_and_recipient_language(
     assert german.subject != english.subject
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_temporary_smtp_failure_is_retried_with_backoff_then_delivered(smtp_sink):
     smtp_sink.handler.replies = ["451 4.3.0 Bitte später erneut versuchen"]
     email = _enqueue()  # on_commit ran: first attempt refused
@@ -153,7 +151,7 @@ def test_temporary_smtp_failure_is_retried_with_backoff_then_delivered(smtp_sink
     assert message.is_multipart()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_permanent_smtp_failure_marks_mail_failed_for_staff(smtp_sink):
     smtp_sink.handler.replies = ["550 5.1.1 Unbekannter Empfänger"]
     email = _enqueue()
@@ -166,7 +164,7 @@ def test_permanent_smtp_failure_marks_mail_failed_for_staff(smtp_sink):
     assert len(smtp_sink.messages) == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_temporary_failure_goes_back_to_the_queue_for_the_sweeper_not_to_celery(smtp_sink):
     from mailings.tasks import deliver_email
 
@@ -193,7 +191,7 @@ def test_backoff_grows_to_at_most_half_an_hour():
     assert max(waits) == 1800
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_sweeper_resends_a_mail_stuck_in_sending(smtp_sink, settings):
     email = EmailFactory(
         key="test:stuck",
@@ -218,7 +216,7 @@ def test_sweeper_resends_a_mail_stuck_in_sending(smtp_sink, settings):
     assert [str(make_header(decode_header(m["Subject"]))) for m in smtp_sink.messages] == ["Hängt"]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_sweeper_sends_what_stayed_queued_when_the_broker_was_down(smtp_sink):
     email = EmailFactory(key="test:queued")
     assert services.sweep() == [email.id]
@@ -237,7 +235,7 @@ def test_a_sent_mail_is_never_sent_again(mailoutbox, django_capture_on_commit_ca
     assert len(mailoutbox) == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_mail_cancelled_while_being_sent_stays_cancelled(smtp_sink, monkeypatch):
     email = EmailFactory()
     real_build = services._build_message
@@ -254,7 +252,7 @@ def test_a_mail_cancelled_while_being_sent_stays_cancelled(smtp_sink, monkeypatc
     assert len(smtp_sink.messages) == 1  # the one in flight; never again
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_sensitive_mail_that_fails_for_good_does_not_keep_its_link(smtp_sink):
     smtp_sink.handler.replies = ["550 5.1.1 Unbekannt"]
     email = enqueue_report(
@@ -303,7 +301,7 @@ def _skew_worker_clock(monkeypatch, offset: timedelta) -> None:
     monkeypatch.setattr(timezone, "now", lambda: real_now() + offset)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_worker_whose_clock_is_behind_still_sends_a_due_mail(smtp_sink, monkeypatch):
     email = EmailFactory()  # due now, by the database's clock
     _skew_worker_clock(monkeypatch, -timedelta(hours=1))
@@ -325,7 +323,7 @@ def test_a_sweeper_whose_clock_is_ahead_leaves_a_fresh_claim_alone(monkeypatch, 
     assert mailoutbox == []
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_sweeper_leaves_a_mail_alone_while_its_first_task_may_still_wait_in_the_broker(
     monkeypatch, settings
 ):
@@ -347,7 +345,7 @@ def test_sweeper_leaves_a_mail_alone_while_its_first_task_may_still_wait_in_the_
     assert published == [email.id, email.id]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_staff_resend_starts_the_grace_period_too(monkeypatch):
     from mailings import tasks
 

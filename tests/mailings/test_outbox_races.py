@@ -16,7 +16,7 @@ def _queued(key="race:1"):
     return EmailFactory(key=key, subject="Rennen")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_delivering_the_same_mail_send_it_exactly_once(smtp_sink):
     email = _queued()
     results, errors = run_together(
@@ -27,7 +27,7 @@ def test_two_workers_delivering_the_same_mail_send_it_exactly_once(smtp_sink):
     assert len(smtp_sink.messages) == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_negative_control_a_claim_that_matches_a_taken_row_sends_twice(smtp_sink, monkeypatch):
     """Shows the race test above catches a claim that does not shut out the second worker."""
     email = _queued()
@@ -59,7 +59,7 @@ def _enqueue_three_times_at_once(monkeypatch):
     return run_together(enqueue, enqueue, enqueue)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_requests_enqueueing_the_same_key_make_one_row(monkeypatch):
     results, errors = _enqueue_three_times_at_once(monkeypatch)
     assert errors == []
@@ -67,7 +67,7 @@ def test_two_requests_enqueueing_the_same_key_make_one_row(monkeypatch):
     assert Email.objects.filter(key="race:key").count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_negative_control_a_plain_insert_lets_the_race_end_in_an_error(monkeypatch):
     """Shows the test above exercises the race: without get_or_create's handling of the
     unique key, the requests that lose the race fail with IntegrityError."""
@@ -125,7 +125,7 @@ def _slow_worker_overtaken_by_the_sweeper(monkeypatch, settings):
     return email, a_returned
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_worker_slower_than_the_stuck_threshold_cannot_overwrite_the_next_workers_result(
     smtp_sink, monkeypatch, settings
 ):
@@ -138,7 +138,7 @@ def test_a_worker_slower_than_the_stuck_threshold_cannot_overwrite_the_next_work
     assert len(smtp_sink.messages) == 1  # B's
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_negative_control_without_the_claim_token_the_slow_worker_overwrites_the_result(
     smtp_sink, monkeypatch, settings
 ):

@@ -22,7 +22,7 @@ def test_a_url_in_a_barrier_report_is_not_a_link_in_the_office_mail(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            reverse("page", args=["barrierefreiheit"]),
+            reverse("barrier_report"),
             {"description": "Siehe www.evil.example/phish", "name": "https://evil.example/x"},
         )
     html = mailoutbox[0].alternatives[0][0]

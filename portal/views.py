@@ -1,74 +1,46 @@
 """Site-wide pages: start page, content pages (Impressum …), health check, error pages."""
 
-from allauth.core import ratelimit
 from django.conf import settings
-from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext as _
-from django.views import i18n
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_http_methods, require_POST
-
-from mailings.exceptions import OutboxError
+from django.views.decorators.http import require_safe
 
 from .forms import BarrierReportForm
-from .language import supported
 from .models import Page, SiteConfiguration
-from .services import report_barrier
 
 
+@require_safe
 def home(request):
-    return render(request, "kloormokers/home.html")
+    return render(request, "portal/home.html")
 
 
+@require_safe
+def page(request, slug):
+    page = get_object_or_404(Page, slug=slug)
+    return render_page(request, page)
+
+
+def render_page(request, page: Page, *, barrier_form: BarrierReportForm | None = None, status=200):
+    """A content page; the accessibility statement carries the barrier-report form."""
+    if page.slug == Page.Slug.ACCESSIBILITY and barrier_form is None:
+        barrier_form = BarrierReportForm()
+    context = {"page": page, "form": barrier_form}
+    return render(request, "portal/page_detail.html", context, status=status)
+
+
+@require_safe
 @cache_control(max_age=300)
 def theme_css(request):
     """The county's theme colour from the site configuration (a stylesheet: no inline CSS)."""
     color = SiteConfiguration.load().theme_color  # validated as #rrggbb
     return HttpResponse(f":root {{ --portal-theme: {color}; }}\n", content_type="text/css")
-
-
-@require_http_methods(["GET", "POST"])
-def page(request, slug):
-    page = Page.objects.for_slug(slug)
-    if page is None:
-        raise Http404
-    form = None
-    if slug == Page.Slug.ACCESSIBILITY:
-        form = BarrierReportForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            if not ratelimit.consume(request, action="barrier_report"):
-                form.add_error(
-                    None,
-                    _(
-                        "You have sent several reports in a short time. "
-                        "Please try again in a few minutes or write us an e-mail."
-                    ),
-                )
-            else:
-                try:
-                    report_barrier(**form.cleaned_data)
-                except OutboxError:
-                    # e.g. the office address in the configuration cannot be mailed to
-                    form.add_error(
-                        None,
-                        _("Your report could not be sent. Please write us an e-mail instead."),
-                    )
-                else:
-                    messages.success(
-                        request, _("Thank you! We have received your report and will answer soon.")
-                    )
-                    return redirect("page", slug=slug)
-    elif request.method == "POST":
-        return redirect("page", slug=slug)
-    return render(request, "kloormokers/page_detail.html", {"page": page, "form": form})
 
 
 @never_cache
@@ -80,18 +52,6 @@ def health(request):
     if cache.get("health-check") != "ok":
         return JsonResponse({"status": "cache unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
-
-
-@require_POST
-def set_language(request):
-    """Django's language switch; a logged-in person's choice also goes to the profile,
-    so their e-mails come in the same language."""
-    response = i18n.set_language(request)
-    language = supported(request.POST.get("language"))
-    if language and request.user.is_authenticated and request.user.language != language:
-        request.user.language = language
-        request.user.save(update_fields=["language"])
-    return response
 
 
 def admin_login(request):

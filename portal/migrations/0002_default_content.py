@@ -1,7 +1,12 @@
-"""Default texts of the content pages, filled with the county's settings at first migration.
+"""The content pages' first texts and the site configuration, from the county's settings.
 
-Staff replace them in admin; they are a sensible start, not legal advice.
+The texts are frozen here (not imported from live code), so this migration does the same on
+every database at any later time. Existing rows are left alone: staff may have edited them.
+They are a sensible start, not legal advice.
 """
+
+from django.conf import settings
+from django.db import migrations
 
 PAGES = {
     "impressum": {
@@ -167,9 +172,23 @@ We can help you fastest if you book an advice session or write us your question.
 }
 
 
-def filled(defaults: dict) -> dict:
-    """The page texts with the county's values filled in."""
-    return {
-        slug: {field: text.format(**defaults) for field, text in fields.items()}
-        for slug, fields in PAGES.items()
-    }
+
+def create_defaults(apps, schema_editor):
+    site_configuration = apps.get_model("portal", "SiteConfiguration")
+    page = apps.get_model("portal", "Page")
+    county = settings.COUNTY_DEFAULTS
+    fields = {f.name for f in site_configuration._meta.get_fields()}
+    site_configuration.objects.get_or_create(
+        id=1, defaults={k: v for k, v in county.items() if k in fields}
+    )
+    values = {key: county.get(key, "") for key in ("office_name", "county_name", "street", "postal_code", "city", "phone", "email")}
+    for slug, texts in PAGES.items():
+        page.objects.get_or_create(
+            slug=slug, defaults={field: text.format(**values) for field, text in texts.items()}
+        )
+
+
+class Migration(migrations.Migration):
+    dependencies = [("portal", "0001_initial")]
+
+    operations = [migrations.RunPython(create_defaults, migrations.RunPython.noop)]

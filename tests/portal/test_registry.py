@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from accounts import registry
 from accounts.models import User
+from portal import registry
 
 TEST_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 

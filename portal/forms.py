@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mailings.addresses import EmailAddressField
+from .addresses import EmailAddressField
 
 
 class BarrierReportForm(forms.Form):

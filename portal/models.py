@@ -1,15 +1,19 @@
-"""Site-wide, staff-editable configuration: the county's identity and the legal pages."""
+"""Site-wide, staff-editable configuration: the county's identity and the content pages."""
 
-from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from mailings.addresses import validate_email_address
+from .addresses import validate_email_address
 
 MIN_NON_TEXT_CONTRAST = 3.0
+CACHE_KEY = "portal:site-configuration"
+# Saved through admin, the cache entry is dropped at once; an edit made around admin (a shell
+# update) shows after at most this long.
+CACHE_SECONDS = 300
 
 
 def contrast_with_white(hex_color: str) -> float:
@@ -25,7 +29,6 @@ class SiteConfiguration(models.Model):
 
     county_name = models.CharField(_("county"), max_length=120)
     office_name = models.CharField(_("office name"), max_length=120)
-    office_tagline = models.CharField(_("tagline"), max_length=200, blank=True)
     street = models.CharField(_("street and number"), max_length=120, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
     city = models.CharField(_("city"), max_length=120, blank=True)
@@ -50,8 +53,6 @@ class SiteConfiguration(models.Model):
         default="#005c8a",
         validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #005c8a."))],
     )
-    map_center_lat = models.FloatField(_("map centre latitude"), null=True, blank=True)
-    map_center_lon = models.FloatField(_("map centre longitude"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("site configuration")
@@ -62,6 +63,10 @@ class SiteConfiguration(models.Model):
 
     def __str__(self):
         return f"{self.office_name} – {self.county_name}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete(CACHE_KEY)
 
     def clean(self):
         super().clean()
@@ -74,27 +79,16 @@ class SiteConfiguration(models.Model):
 
     @classmethod
     def load(cls) -> "SiteConfiguration":
-        """The single configuration row, created from the settings' defaults on first use."""
-        config, _created = cls.objects.get_or_create(id=1, defaults=settings.COUNTY_DEFAULTS)
+        """The single configuration row (made by the data migration), cached for every node."""
+        config = cache.get(CACHE_KEY)
+        if config is None:
+            config = cls.objects.get(id=1)
+            cache.set(CACHE_KEY, config, timeout=CACHE_SECONDS)
         return config
 
     @property
     def address_line(self) -> str:
         return ", ".join(p for p in [self.street, f"{self.postal_code} {self.city}".strip()] if p)
-
-
-class PageManager(models.Manager):
-    def for_slug(self, slug: str) -> "Page | None":
-        """The page, recreated from the default text if it was never made or got lost."""
-        if slug not in self.model.Slug.values:
-            return None
-        page = self.filter(slug=slug).first()
-        if page is None:
-            from .default_pages import filled
-
-            defaults = filled(settings.COUNTY_DEFAULTS)[slug]
-            page, _created = self.get_or_create(slug=slug, defaults=defaults)
-        return page
 
 
 class Page(models.Model):
@@ -119,8 +113,6 @@ class Page(models.Model):
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     body_en = models.TextField(_("text (English)"), blank=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
-
-    objects = PageManager()
 
     class Meta:
         verbose_name = _("page")

@@ -1,36 +1,34 @@
-"""Language: German unless the person chose otherwise.
-
-Django's LocaleMiddleware follows the browser's Accept-Language; a county portal speaks German
-first and offers English on request: the language switch (cookie) or the profile decides.
-"""
+"""Site-wide request handling: the language rule and personal pages kept out of caches."""
 
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from .language import supported
+from .language import preferred_language, remember_language
 
 
 class PortalLocaleMiddleware:
+    """Speak the language of portal.language.preferred_language (not Accept-Language)."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        language = self._chosen(request) or settings.LANGUAGE_CODE
-        translation.activate(language)
+        translation.activate(preferred_language(request))
         request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         patch_vary_headers(response, ("Cookie",))
-        return response
-
-    @staticmethod
-    def _chosen(request) -> str | None:
-        chosen = supported(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
         user = getattr(request, "user", None)
-        if chosen is None and user is not None and user.is_authenticated:
-            chosen = supported(user.language)
-        return chosen
+        if (
+            user is not None
+            and user.is_authenticated
+            and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
+            and settings.LANGUAGE_COOKIE_NAME not in response.cookies  # a choice just made
+        ):
+            # The profile's language also holds after logging out (e.g. its notice).
+            remember_language(response, request.LANGUAGE_CODE)
+        return response
 
 
 class NoStoreForPersonalPagesMiddleware:
