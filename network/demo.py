@@ -4,7 +4,7 @@ from pathlib import Path
 
 from portal.demo import DemoData, DemoOptions, register_demo_data
 
-from .services import import_municipalities
+from .municipality_import import import_municipalities
 
 DATA = Path(__file__).resolve().parent / "data"
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from network.models import Amt, Municipality
-from network.services import import_municipalities
+from network.municipality_import import import_municipalities
 
 DATA = Path(settings.BASE_DIR) / "network" / "data"
 

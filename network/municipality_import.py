@@ -6,18 +6,14 @@ changes nothing. The write phase reads the existing rows once, decides in Python
 changed or unchanged, and writes in bulk inside one transaction.
 """
 
-import codecs
-import csv
-import io
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
 
 from django.db import DataError, IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
+from .csv_files import Column, Problems, read_rows
 from .exceptions import ImportFileError
 from .models import Amt, Municipality
 
@@ -25,14 +21,6 @@ from .models import Amt, Municipality
 MUNICIPALITY_COLUMNS = {"ags", "name", "amt", "kind"}
 AMT_COLUMNS = {"code", "name"}
 
-# Refused in every field: control and format characters and the line and paragraph separators
-# (NUL, a quoted line break, U+2028, soft hyphens, zero-width characters, a BOM in the middle).
-FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
-# A spreadsheet runs a cell that starts with one of these as a formula when the data is exported
-# and opened again. Names, seats and Ämter never start so; numbers and keys have their own rules.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# A file with problems on thousands of lines is reported by its first lines and a count.
-MAX_REPORTED_LINES = 100
 CREATE_BATCH_SIZE = 2000
 
 MUNICIPALITY_FIELDS = ("ags", "name", "amt", "kind", "latitude", "longitude", "source")
@@ -106,7 +94,7 @@ def _plan_amter(
     }
     code_holders = {code: name for name, (_pk, code, _seat) in existing.items() if code}
     amt_ids: dict[str, int | None] = {name: pk for name, (pk, _c, _s) in existing.items()}
-    plan, problems = _Plan(), _Problems(path)
+    plan, problems = _Plan(), Problems(path)
     for row in rows:
         values = {"code": row["code"], "name": row["name"], "seat": row["seat"]}
         holder = code_holders.get(values["code"]) if values["code"] else None
@@ -152,7 +140,7 @@ def _plan_municipalities(
     by_ags = {current[1]: current for current in existing if current[1]}
     by_name = {current[2]: current for current in existing}
     claimed: dict[int, int] = {}  # pk of an existing municipality -> the line that updates it
-    plan, problems = _Plan(), _Problems(path)
+    plan, problems = _Plan(), Problems(path)
     for row in rows:
         line = row["line"]
         values = {name: row[name] for name in MUNICIPALITY_FIELDS}
@@ -258,205 +246,33 @@ def _update_in_bulk(model, objects: list, fields: set[str]) -> None:
 # --- Reading and validating ---------------------------------------------------------------
 
 
-class _Column(NamedTuple):
-    max_length: int | None  # None: a number, checked by its own rule
-    free_text: bool = False  # a name: must not look like a spreadsheet formula
-
-
 def _max_length(model, name: str) -> int:
     return model._meta.get_field(name).max_length
 
 
-def _municipality_columns() -> dict[str, _Column]:
+def _municipality_columns() -> dict[str, Column]:
     return {
-        "ags": _Column(_max_length(Municipality, "ags")),
-        "name": _Column(_max_length(Municipality, "name"), free_text=True),
-        "amt": _Column(_max_length(Amt, "name"), free_text=True),
-        "kind": _Column(_max_length(Municipality, "kind")),
-        "lat": _Column(None),
-        "lon": _Column(None),
-        "source": _Column(_max_length(Municipality, "source")),
+        "ags": Column(_max_length(Municipality, "ags")),
+        "name": Column(_max_length(Municipality, "name"), free_text=True),
+        "amt": Column(_max_length(Amt, "name"), free_text=True),
+        "kind": Column(_max_length(Municipality, "kind")),
+        "lat": Column(None),
+        "lon": Column(None),
+        "source": Column(_max_length(Municipality, "source")),
     }
 
 
-def _amt_columns() -> dict[str, _Column]:
+def _amt_columns() -> dict[str, Column]:
     return {
-        "code": _Column(_max_length(Amt, "code")),
-        "name": _Column(_max_length(Amt, "name"), free_text=True),
-        "seat": _Column(_max_length(Amt, "seat"), free_text=True),
+        "code": Column(_max_length(Amt, "code")),
+        "name": Column(_max_length(Amt, "name"), free_text=True),
+        "seat": Column(_max_length(Amt, "seat"), free_text=True),
     }
-
-
-class _Problems:
-    """The problems of one file by line, raised together as one ImportFileError."""
-
-    def __init__(self, path: Path | None):
-        self.file = Path(path).name if path else ""
-        self.by_line: dict[int, list[str]] = {}
-
-    def add(self, line: int, problem: str) -> None:
-        self.by_line.setdefault(line, []).append(problem)
-
-    def __contains__(self, line: int) -> bool:
-        return line in self.by_line
-
-    def raise_if_any(self) -> None:
-        error = self.error()
-        if error is not None:
-            raise error
-
-    def error(self) -> ImportFileError | None:
-        if not self.by_line:
-            return None
-        lines = sorted(self.by_line)
-        errors = [
-            f"{self.file}: "
-            + _("Line %(line)d: %(problems)s.")
-            % {"line": line, "problems": "; ".join(self.by_line[line])}
-            for line in lines[:MAX_REPORTED_LINES]
-        ]
-        if len(lines) > MAX_REPORTED_LINES:
-            errors.append(
-                f"{self.file}: "
-                + _("… and %(count)d more lines with problems.")
-                % {"count": len(lines) - MAX_REPORTED_LINES}
-            )
-        return ImportFileError(errors)
-
-
-def _read_text(path: Path, problems: _Problems) -> str:
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise ImportFileError(
-            [_("%(file)s: cannot be read (%(error)s).") % {"file": path, "error": exc}]
-        ) from exc
-    data = data.removeprefix(codecs.BOM_UTF8)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        problems.add(
-            data.count(b"\n", 0, exc.start) + 1,
-            _("not UTF-8 text (byte %(byte)s); save the file as UTF-8")
-            % {"byte": data[exc.start : exc.start + 1].hex()},
-        )
-        raise problems.error() from exc
-
-
-def _read_rows(
-    path: Path, columns: dict[str, _Column], required: set[str], problems: _Problems
-) -> list[dict]:
-    """The file's records as dicts with a "line"; a field with a problem is None."""
-    text = _read_text(path, problems)
-    # Lines end at "\n" only (not at a lone "\r", U+2028 or the other breaks str.splitlines()
-    # knows), so reader.line_num counts lines as an editor does; nothing is translated.
-    reader = csv.reader(io.StringIO(text, newline="\n"), strict=True)
-    try:
-        header = next(reader, [])
-    except csv.Error as exc:
-        problems.add(1, _("the header cannot be read as CSV (%(error)s)") % {"error": exc})
-        header = []
-    _check_header(header, columns, required, problems)
-    problems.raise_if_any()
-    rows, end = [], reader.line_num
-    try:
-        for fields in reader:
-            line, end = end + 1, reader.line_num  # a record starts after the last one ended
-            if not fields:
-                continue  # an empty line
-            if len(fields) != len(header):
-                problems.add(
-                    line,
-                    _("wrong number of fields (%(found)d instead of %(expected)d)")
-                    % {"found": len(fields), "expected": len(header)},
-                )
-                continue
-            row = {"line": line}
-            for name, value in zip(header, fields, strict=True):
-                row[name] = _clean(
-                    value, name=name, column=columns[name], line=line, problems=problems
-                )
-            rows.append(row)
-    except csv.Error as exc:
-        problems.add(
-            end + 1,
-            _("cannot be read as CSV (%(error)s); the lines after it were not checked")
-            % {"error": str(exc).split(" - ")[0]},  # without Python's hint about open()
-        )
-    return rows
-
-
-def _check_header(
-    header: list[str], columns: dict[str, _Column], required: set[str], problems: _Problems
-) -> None:
-    seen = set()
-    for name in header:
-        if name in seen:
-            problems.add(1, _("the column %(column)s appears twice") % {"column": _shown(name)})
-        seen.add(name)
-    missing = required - seen
-    if missing:
-        problems.add(1, _("missing columns: %(columns)s") % {"columns": ", ".join(sorted(missing))})
-    unknown = [name for name in dict.fromkeys(header) if name not in columns]
-    if unknown:
-        # Refused rather than ignored: a misspelt "Lat" would otherwise drop the coordinates.
-        problems.add(
-            1,
-            _("unknown columns: %(columns)s (allowed: %(allowed)s)")
-            % {
-                "columns": ", ".join(_shown(name) for name in unknown),
-                "allowed": ", ".join(columns),
-            },
-        )
-
-
-def _clean(value: str, *, name: str, column: _Column, line: int, problems: _Problems):
-    """The field without surrounding spaces, or None after adding its problem."""
-    character = _forbidden_character(value)
-    if character is not None:
-        problems.add(
-            line,
-            _("%(column)s contains a line break or another control character (%(code)s)")
-            % {"column": name, "code": f"U+{ord(character):04X}"},
-        )
-        return None
-    value = value.strip()
-    if column.max_length is not None and len(value) > column.max_length:
-        problems.add(
-            line,
-            _("%(column)s is longer than %(max)d characters")
-            % {"column": name, "max": column.max_length},
-        )
-        return None
-    if column.free_text and value.startswith(FORMULA_START):
-        problems.add(
-            line,
-            _('%(column)s starts with "%(start)s", which a spreadsheet would run as a formula')
-            % {"column": name, "start": value[0]},
-        )
-        return None
-    return value
-
-
-def _forbidden_character(value: str) -> str | None:
-    if value.isprintable():  # fast path: every forbidden character is non-printable
-        return None
-    for character in value:
-        if unicodedata.category(character) in FORBIDDEN_CATEGORIES:
-            return character
-    return None
-
-
-def _shown(value: str, limit: int = 40) -> str:
-    """A header name fit to print: quoted, shortened, control characters escaped."""
-    short = value if len(value) <= limit else value[:limit] + "…"
-    escaped = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in short)
-    return f'"{escaped}"'
 
 
 def _read_amter(path: Path) -> list[dict]:
-    problems = _Problems(path)
-    rows = _read_rows(path, _amt_columns(), AMT_COLUMNS, problems)
+    problems = Problems(path)
+    rows = read_rows(path, _amt_columns(), AMT_COLUMNS, problems)
     result, names, codes = [], {}, {}
     for row in rows:
         line, name, code = row["line"], row["name"], row["code"]
@@ -487,8 +303,8 @@ def _read_amter(path: Path) -> list[dict]:
 
 
 def _read_municipalities(path: Path, known_amter: set[str] | None) -> list[dict]:
-    problems = _Problems(path)
-    rows = _read_rows(
+    problems = Problems(path)
+    rows = read_rows(
         path,
         _municipality_columns(),
         MUNICIPALITY_COLUMNS,
