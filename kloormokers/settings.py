@@ -35,6 +35,11 @@ if not DEBUG:
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The portal's public address, for links in mails sent outside a request (reminders).
+PORTAL_URL = env.str(
+    "PORTAL_URL",
+    default="http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0]}",
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -45,6 +50,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # full-text and trigram search (PostgreSQL; inert on SQLite)
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -142,6 +148,15 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 60 * 60,
     },
     # Expired sessions (and those of deleted people) leave the database: clearsessions.
+    # Directory: ask representatives to confirm old entries; hide what stays unconfirmed.
+    "network-request-confirmations": {
+        "task": "network.tasks.request_confirmations",
+        "schedule": 6 * 60 * 60,
+    },
+    "network-hide-stale-entries": {
+        "task": "network.tasks.hide_stale_entries",
+        "schedule": 6 * 60 * 60,
+    },
     "accounts-clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": 6 * 60 * 60,
@@ -318,6 +333,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- Directory (network) ------------------------------------------------------------------
+# Entries are confirmed as current at least this often; unconfirmed ones are hidden after
+# the grace period; the confirmation link in the mail is valid this long.
+NETWORK_CONFIRMATION_INTERVAL_DAYS = env.int("NETWORK_CONFIRMATION_INTERVAL_DAYS", default=365)
+NETWORK_CONFIRMATION_GRACE_DAYS = env.int("NETWORK_CONFIRMATION_GRACE_DAYS", default=42)
+NETWORK_CONFIRMATION_LINK_DAYS = env.int("NETWORK_CONFIRMATION_LINK_DAYS", default=60)
 
 # --- County ---------------------------------------------------------------------------------
 # Defaults for the staff-editable site configuration (admin → Portal → Site configuration).
