@@ -196,6 +196,7 @@ def association_detail(request, slug):
             "seeking": association.seeks_volunteers or bool(opportunities),
             "is_representative": is_representative,
             "website": website,
+            "website_label": website.split("://", 1)[-1].rstrip("/"),
             "map_url": _url(reverse("network:map"), {"municipality": association.municipality_id}),
         },
     )
