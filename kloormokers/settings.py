@@ -6,7 +6,9 @@ With DATABASE_URL, REDIS_URL and EMAIL_URL set it runs on PostgreSQL, Redis and 
 Every variable is documented in .env.example and the README.
 """
 
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -294,6 +296,47 @@ STORAGES = {
     },
 }
 
+# --- Directory map (network) -------------------------------------------------------------
+# Leaflet loads map tiles from this server (Leaflet's URL template: {z}/{x}/{y}, optionally {s}
+# for subdomains and {r} for retina). Empty: the markers on a plain background, nothing loaded
+# from another host (the tests run so). The CSP allows images from exactly this host.
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="© OpenStreetMap-Mitwirkende")
+MAP_CENTER_LAT = env.float("MAP_CENTER_LAT", default=54.3)
+MAP_CENTER_LON = env.float("MAP_CENTER_LON", default=9.75)
+MAP_CENTER_ZOOM = env.int("MAP_CENTER_ZOOM", default=9)
+
+
+def _tile_hosts(url: str) -> list[str]:
+    """The CSP source of the tile server: scheme and host ({s} subdomains as a wildcard)."""
+    if not url:
+        return []
+    parsed = urlsplit(url)
+    host = parsed.netloc.replace("{s}", "*")
+    if (
+        parsed.scheme not in ("https", "http")
+        or not host
+        or re.search(r"[{}\s'\";,@]", host)
+        or ("*" in host and not (host.startswith("*.") and "*" not in host[1:]))
+    ):
+        raise ImproperlyConfigured(
+            f"MAP_TILE_URL ({url!r}) must be an http(s) address of a tile server, e.g. "
+            "https://tile.openstreetmap.org/{z}/{x}/{y}.png, or empty for a map without tiles."
+        )
+    if not DEBUG and parsed.scheme != "https":
+        raise ImproperlyConfigured(f"MAP_TILE_URL ({url!r}) must use https in production.")
+    return [f"{parsed.scheme}://{host}"]
+
+
+MAP_TILE_HOSTS = _tile_hosts(MAP_TILE_URL)
+if not -90 <= MAP_CENTER_LAT <= 90 or not -180 <= MAP_CENTER_LON <= 180:
+    raise ImproperlyConfigured(
+        f"MAP_CENTER_LAT ({MAP_CENTER_LAT}) and MAP_CENTER_LON ({MAP_CENTER_LON}) must be "
+        "a latitude (-90 … 90) and a longitude (-180 … 180)."
+    )
+if not 0 <= MAP_CENTER_ZOOM <= 19:
+    raise ImproperlyConfigured(f"MAP_CENTER_ZOOM ({MAP_CENTER_ZOOM}) must be between 0 and 19.")
+
 # --- Security -----------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -316,7 +359,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        # The map's tile server and nothing else (MAP_TILE_URL, below).
+        "img-src": [SELF, "data:", *MAP_TILE_HOSTS],
         "font-src": [SELF],
         "connect-src": [SELF],
         "form-action": [SELF],

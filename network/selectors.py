@@ -104,6 +104,17 @@ def search_associations(filters: Filters) -> QuerySet:
     return queryset
 
 
+def for_listing(queryset: QuerySet) -> QuerySet:
+    """What a result in the list shows, in a fixed number of queries: the municipality and
+    its Amt, the categories, and whether the entry has open opportunities (`has_open`)."""
+    has_open = open_opportunities().filter(association=OuterRef("pk"))
+    return (
+        queryset.select_related("municipality__amt")
+        .prefetch_related("categories")
+        .annotate(has_open=Exists(has_open))
+    )
+
+
 def highlighted(text: str, q: str = "") -> str:
     """Escaped text with matches in <mark>: from ts_headline markers, or (SQLite) the words."""
     if MARK_START in text:
