@@ -325,8 +325,8 @@ class OpportunityForm(forms.ModelForm):
     def __init__(self, *args, association: Association, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["municipality"].set_grouped_choices()
-        if self.instance.pk is None and not self.is_bound:
-            self.initial.setdefault("municipality", association.municipality_id)
+        if self.instance.pk is None and not self.initial.get("municipality"):
+            self.initial["municipality"] = association.municipality_id
         self.fields["category"].queryset = Category.objects.order_by("order", "name")
         self.fields["category"].empty_label = _("No category")
         self.fields["commitment"].choices = Opportunity.Commitment.choices  # no empty choice

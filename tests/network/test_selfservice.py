@@ -2,10 +2,13 @@
 invitations, "still current", "Mein Verein" – with access for every role, IDOR and mass
 assignment."""
 
+import re
+import time
 from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -36,6 +39,7 @@ from tests.network.selfservice import (
     tolerate_missing_admin_pages,
     vernetzung_staff,
 )
+from tests.race import run_together
 
 LOGIN = reverse("account_login")
 
@@ -383,9 +387,7 @@ def test_posting_staff_only_fields_when_editing_has_no_effect(
     assert {k: v for k, v in after.items() if k != "updated_at"} == {
         k: v for k, v in before.items() if k != "updated_at"
     }
-    assert list(association.representatives.values_list("user", flat=True)) == [
-        representative.pk
-    ]
+    assert list(association.representatives.values_list("user", flat=True)) == [representative.pk]
     assert not ChangeRequest.objects.exists()
 
 
@@ -490,9 +492,7 @@ def test_an_invitation_link_works_once_after_a_button_press(client, association,
 
 
 @pytest.mark.django_db
-def test_expired_and_made_up_invitation_links_show_a_friendly_page(
-    client, association, other_user
-):
+def test_expired_and_made_up_invitation_links_show_a_friendly_page(client, association, other_user):
     inviter = RepresentativeFactory(association=association).user
     services.invite_representative(association=association, inviter=inviter, email="x@y.de")
     token = _token_from_invitation_mail()
@@ -761,3 +761,71 @@ def test_a_representative_of_another_association_cannot_change_this_one(client, 
     assert not Invitation.objects.exists()
     world["opportunity"].refresh_from_db()
     assert world["opportunity"].ends_on is None
+
+
+# --- Race: one invitation link, two people ----------------------------------------------------
+
+
+def _accept(client, url):
+    def post():
+        return client.post(url).status_code
+
+    return post
+
+
+def _slow_down_accepting(monkeypatch):
+    """Widen the window between reading the invitation and marking it used, so two requests
+    overlap there every time (the guard must hold even then)."""
+    real_save = Invitation.save
+
+    def slow_save(self, *args, **kwargs):
+        time.sleep(0.3)
+        return real_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Invitation, "save", slow_save)
+
+
+def _two_people_with_one_link(monkeypatch, mailoutbox):
+    tolerate_missing_admin_pages(monkeypatch)
+    association = club(name="Ringreiter Brammer")
+    inviter = RepresentativeFactory(association=association).user
+    services.invite_representative(association=association, inviter=inviter, email="a@b.de")
+    # Committed and sent at once here (the stored text of a mail with a link is dropped).
+    (sent,) = mailoutbox
+    url = re.search(r"/vereine/einladung/[^/\s]+/", sent.body).group(0)
+    clients = []
+    for _number in range(2):
+        client = Client()
+        client.force_login(UserFactory())
+        clients.append(client)
+    return association, url, clients
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_people_accepting_one_invitation_at_once_make_exactly_one_representative(
+    monkeypatch, settings, mailoutbox
+):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    association, url, clients = _two_people_with_one_link(monkeypatch, mailoutbox)
+    _slow_down_accepting(monkeypatch)
+    statuses, errors = run_together(*(_accept(c, url) for c in clients))
+    assert errors == []
+    assert sorted(statuses) == [302, 404]  # one welcome, one "no longer valid" page
+    assert association.representatives.count() == 2  # the inviter and one of the two
+    assert Invitation.objects.get().accepted_at is not None
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_negative_control_without_the_row_lock_both_become_representatives(
+    monkeypatch, settings, mailoutbox
+):
+    """Shows the test above exercises the race: without select_for_update on the invitation
+    both requests see it unused and both become representatives with one link."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    association, url, clients = _two_people_with_one_link(monkeypatch, mailoutbox)
+    _slow_down_accepting(monkeypatch)
+    monkeypatch.setattr(Invitation.objects, "select_for_update", Invitation.objects.all)
+    statuses, errors = run_together(*(_accept(c, url) for c in clients))
+    assert errors == []
+    assert statuses == [302, 302]
+    assert association.representatives.count() == 3
