@@ -347,7 +347,7 @@ def confirm_current(request, token):
     if association is None:
         return render(request, "network/confirm_current.html", {"invalid": True}, status=404)
     if request.method == "POST":
-        services.confirm_current(
+        association = services.confirm_current(
             association=association,
             user=request.user if request.user.is_authenticated else None,
         )

@@ -400,8 +400,10 @@ def test_a_precise_point_needs_both_coordinates(client, association, representat
     assert "Bitte geben Sie Breiten- und Längengrad an oder keinen von beiden." in (
         response.content.decode()
     )
-    response = client.post(url, entry_post(association, latitude="154.31", longitude="9.6"))
-    assert response.status_code == 200
+    for latitude, longitude in (("154.31", "9.6"), ("nan", "inf"), ("1e400", "9")):
+        response = client.post(url, entry_post(association, latitude=latitude, longitude=longitude))
+        assert response.status_code == 200
+        assert 'id="error-summary"' in response.content.decode()
     client.post(url, entry_post(association, latitude="54.31", longitude="9.6"))
     association.refresh_from_db()
     assert association.coordinates() == (54.31, 9.6, True)
@@ -829,3 +831,77 @@ def test_negative_control_without_the_row_lock_both_become_representatives(
     assert errors == []
     assert statuses == [302, 302]
     assert association.representatives.count() == 3
+
+
+# --- Hostile input and query counts -----------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        {"name": "Verein\x00", "description": "a\x00b"},
+        {"categories": ["abc", "-1", "9" * 30]},
+        {"municipality": ["1", "2"], "postal_code": "2476\x00"},
+        {"website": "javascript:alert(1)"},
+        {"email": '"x\x0bY"@beispiel.de'},
+        {"name": "x" * 5000},
+    ],
+)
+def test_hostile_entry_forms_are_refused_with_messages_not_errors(
+    client, association, representative, hostile
+):
+    client.force_login(representative)
+    for url, data in (
+        (reverse("network:edit", args=[association.slug]), entry_post(association, **hostile)),
+        (reverse("network:propose"), {**entry_post(association), **hostile}),
+    ):
+        response = client.post(url, data)
+        assert response.status_code == 200, url
+        assert 'id="error-summary"' in response.content.decode()
+    association.refresh_from_db()
+    assert association.name == "TSV Beispielhausen"
+    assert Association.objects.count() == 1
+    assert not ChangeRequest.objects.exists()
+
+
+@pytest.mark.django_db
+def test_hostile_claims_codes_and_invitations_do_not_break_the_pages(client, user, association):
+    client.force_login(user)
+    response = client.post(reverse("network:claim", args=[association.slug]), {"message": "\x00"})
+    assert response.status_code == 200
+    assert not Claim.objects.exists()
+    client.post(reverse("network:claim", args=[association.slug]), {"message": "x" * 1000})
+    claim = Claim.objects.get()
+    for code in ("\x00", "x" * 500, "ÄÖÜ' OR 1=1 --"):
+        response = client.post(reverse("network:claim_code", args=[claim.pk]), {"code": code})
+        assert response.status_code == 200
+
+
+def _busy(association, count):
+    for number in range(count):
+        OpportunityFactory(association=association, title=f"Aufgabe {number}")
+        RepresentativeFactory(association=association)
+        services.invite_representative(
+            association=association,
+            inviter=association.representatives.first().user,
+            email=f"gast{number}@beispiel.de",
+        )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["edit", "representatives"])
+def test_the_representative_pages_keep_their_query_count_whatever_the_entry_holds(
+    client, association, representative, page
+):
+    """However many opportunities, co-representatives and invitations an entry has, its edit
+    and representatives pages make the same number of queries."""
+    url = reverse(f"network:{page}", args=[association.slug])
+    client.force_login(representative)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    _busy(association, 8)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many.captured_queries) == len(few.captured_queries)
