@@ -257,6 +257,12 @@ ACCOUNT_RATE_LIMITS = {  # allauth's defaults, stated so they are visible and tu
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
     "barrier_report": "5/10m/ip",  # our own: the public barrier-report form
+    # Our own, per person: each of these sends mail (to the office, to an association's
+    # published address, to an invited address, to the representatives).
+    "network_proposal": "10/d/user",
+    "network_claim": "5/h/user,20/d/user",
+    "network_invitation": "10/h/user",
+    "opportunity_interest": "5/h/user,20/d/user",
 }
 # Behind a reverse proxy the client's address is in X-Forwarded-For; without this every
 # visitor would share one rate-limit bucket (the proxy's address).

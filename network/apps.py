@@ -23,6 +23,10 @@ class NetworkConfig(AppConfig):
     verbose_name = _("Networking")
 
     def ready(self):
-        from . import demo  # noqa: F401  registers the municipalities for seed_demo
+        from . import (  # noqa: F401  register: seed_demo data, "Mein Verein", export/erasure
+            account,
+            demo,
+            personal_data,
+        )
 
         connection_created.connect(tune_search, dispatch_uid="network-tune-search")

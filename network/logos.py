@@ -45,7 +45,10 @@ def process_logo(upload) -> ContentFile:
                 converted = image.convert("RGBA")
     except LogoError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # Pillow's own cap (far above MAX_PIXELS) stops a header claiming billions of pixels.
+        raise LogoError(_("The image has too many pixels; please make it smaller.")) from None
+    except UnidentifiedImageError:
         raise LogoError(
             _("This file is not an image we can use. Please upload a PNG, JPEG, GIF or WebP.")
         ) from None

@@ -6,6 +6,7 @@ queued in the same transaction (network.emails → the outbox).
 """
 
 import secrets
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -162,6 +163,19 @@ def _apply(association: Association, values: dict, categories=None) -> dict[str,
     return changed
 
 
+@contextmanager
+def _files_kept_only_on_success():
+    """Files written inside the block are deleted again if it fails: a logo saved in a
+    transaction that is rolled back would stay in storage with no row pointing to it."""
+    written = []
+    try:
+        yield written
+    except BaseException:
+        for field_file in written:
+            field_file.storage.delete(field_file.name)
+        raise
+
+
 # --- Proposing and publishing -----------------------------------------------------------------
 
 
@@ -173,10 +187,11 @@ def unique_slug(name: str, municipality: Municipality) -> str:
     return slug
 
 
-def propose_association(*, user, data: EntryData) -> Association:
-    """A logged-in person proposes a new entry; it stays unpublished until staff approve."""
-    with transaction.atomic():
-        association = Association.objects.create(
+def propose_association(*, user, data: EntryData, logo=None) -> Association:
+    """A logged-in person proposes a new entry; it stays unpublished until staff approve.
+    `logo` is an already checked and re-encoded image (network.logos.process_logo)."""
+    with _files_kept_only_on_success() as written, transaction.atomic():
+        association = Association(
             **_entry_values(data),
             name=data.name,
             municipality=data.municipality,
@@ -184,6 +199,10 @@ def propose_association(*, user, data: EntryData) -> Association:
             status=Association.Status.PROPOSED,
             created_by=user,
         )
+        if logo is not None:
+            association.logo.save("logo.webp", logo, save=False)
+            written.append(association.logo)
+        association.save()
         association.categories.set(data.categories)
         _record(association, user, Source.REPRESENTATIVE, {"proposed": ("", data.name)})
         refresh_search_vector(association_ids=[association.pk])
@@ -289,6 +308,16 @@ def _send_claim_code(claim: Claim) -> None:
     emails.claim_code(claim, code)
 
 
+def claim_code_usable(claim: Claim) -> bool:
+    """A code was sent for this open request and may still be entered."""
+    return (
+        claim.status == Claim.Status.PENDING
+        and bool(claim.code_hash)
+        and claim.code_attempts < CLAIM_CODE_MAX_ATTEMPTS
+        and timezone.now() - claim.code_sent_at <= CLAIM_CODE_VALID
+    )
+
+
 def confirm_claim_with_code(*, claim: Claim, user, code: str) -> Claim:
     """The code from the association's mailbox proves the claimant may speak for it."""
     with transaction.atomic():
@@ -357,6 +386,10 @@ def invite_representative(*, association: Association, inviter, email: str) -> I
     """A representative invites a co-representative; the link in the mail is valid 14 days."""
     with transaction.atomic():
         _require_representative(association, inviter)
+        if Representative.objects.filter(
+            association=association, user__email__iexact=email
+        ).exists():
+            raise DirectoryError(_("This person already represents the association."))
         token = secrets.token_urlsafe(32)
         invitation = Invitation.objects.create(
             association=association,
@@ -415,8 +448,9 @@ def accept_invitation(*, token: str, user) -> Association:
     return association
 
 
-def step_down(*, association: Association, user) -> None:
-    """A representative leaves; the last one leaving leaves the entry with the office."""
+def step_down(*, association: Association, user) -> bool:
+    """A representative leaves; the last one leaving leaves the entry with the office.
+    Returns True if nobody represents the entry any more."""
     with transaction.atomic():
         association = Association.objects.select_for_update().get(pk=association.pk)
         deleted, _per_model = Representative.objects.filter(
@@ -430,8 +464,10 @@ def step_down(*, association: Association, user) -> None:
             Source.REPRESENTATIVE,
             {"representative": (user.get_full_name() or user.email, "")},
         )
-        if not Representative.objects.filter(association=association).exists():
-            emails.last_representative_left(association)
+        if Representative.objects.filter(association=association).exists():
+            return False
+        emails.last_representative_left(association)
+    return True
 
 
 def _require_representative(association: Association, user) -> None:
@@ -452,7 +488,7 @@ def update_entry(*, association: Association, user, data: EntryData, logo=None) 
 
     Returns {"applied": [fields], "pending": ChangeRequest or None}.
     """
-    with transaction.atomic():
+    with _files_kept_only_on_success() as written, transaction.atomic():
         association = Association.objects.select_for_update().get(pk=association.pk)
         _require_representative(association, user)
         applied = _apply(association, _entry_values(data))
@@ -471,6 +507,7 @@ def update_entry(*, association: Association, user, data: EntryData, logo=None) 
             pending = ChangeRequest(association=association, requested_by=user, changes=proposed)
             if logo is not None:
                 pending.logo.save("logo.webp", logo, save=False)
+                written.append(pending.logo)
             pending.save()
             emails.change_request_to_office(pending)
         refresh_search_vector(association_ids=[association.pk])
