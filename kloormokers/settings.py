@@ -159,6 +159,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "network.tasks.hide_stale_entries",
         "schedule": 6 * 60 * 60,
     },
+    # Beratung: reminders the day before (hourly; the outbox key sends each once) and the
+    # nightly re-cut of bookable slots up to the horizon.
+    "advice-send-reminders": {
+        "task": "advice.tasks.send_reminders",
+        "schedule": 60 * 60,
+    },
+    "advice-regenerate-slots": {
+        "task": "advice.tasks.regenerate_slots",
+        "schedule": 24 * 60 * 60,
+    },
     "accounts-clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": 6 * 60 * 60,
