@@ -10,25 +10,51 @@ import decimal
 import itertools
 import uuid
 
+from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 _numbers = itertools.count(1)
 
 
-def make_row(model: type[models.Model]) -> models.Model:
-    """Create and return one row of `model`, every value unique where uniqueness could bite."""
+def make_row(model: type[models.Model], **given) -> models.Model:
+    """Create and return one row of `model`, every value unique where uniqueness could bite;
+    `given` values are used as they are."""
     number = next(_numbers)
-    values = {}
+    values = dict(given)
     for field in model._meta.concrete_fields:
-        if _left_to_the_database_or_default(field):
+        if field.name in given or _left_to_the_database_or_default(field):
             continue
         if field.is_relation:
             values[field.name] = make_row(field.related_model)
         else:
             values[field.name] = _value(field, number)
     return model.objects.create(**values)
+
+
+def add_rows_of_every_kind(count: int, *, person=None) -> None:
+    """`count` more rows of every model outside django.contrib (the portal's apps, allauth's
+    addresses and authenticators), each linked to `person` where the model links to a user.
+
+    A model that cannot take more rows (the one site configuration, one TOTP authenticator per
+    person) gets what it can take. New apps' models are included without changing this.
+    """
+    for model in apps.get_models():
+        if model._meta.app_config.name.startswith("django."):
+            continue
+        links = {
+            field.name: person
+            for field in model._meta.concrete_fields
+            if person is not None and field.is_relation and field.related_model is get_user_model()
+        }
+        for _ in range(count):
+            try:
+                with transaction.atomic():
+                    make_row(model, **links)
+            except IntegrityError:
+                break
 
 
 def _left_to_the_database_or_default(field) -> bool:
