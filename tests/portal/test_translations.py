@@ -8,12 +8,14 @@ text cannot leak into an English page; the tests below check that instead of tru
 
 import gettext
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
 import polib
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
@@ -39,6 +41,41 @@ def test_german_catalogue_is_complete_without_fuzzy_entries():
     assert len(entries) > 100
     assert [entry.msgid for entry in entries if "fuzzy" in entry.flags] == []
     assert [entry.msgid for entry in entries if not entry.translated()] == []
+
+
+# What `make messages` leaves out of the extraction, besides dot folders.
+NOT_SOURCE = {
+    "benchmarks",
+    "locale",
+    "locale_overrides",
+    "node_modules",
+    "static",
+    "staticfiles",
+    "tests",
+    "var",
+}
+
+
+def _keys(po: polib.POFile) -> set[tuple[str | None, str]]:
+    return {(entry.msgctxt, entry.msgid) for entry in _entries(po)}
+
+
+@pytest.mark.skipif(not shutil.which("xgettext"), reason="needs Debian's gettext, as make messages")
+def test_german_catalogue_holds_exactly_the_texts_of_the_code(tmp_path, settings, monkeypatch):
+    """The checks above only read the catalogue; this one extracts the code's texts (as `make
+    messages` does, into a copy) so a text added without running it fails too."""
+    for item in Path(settings.BASE_DIR).iterdir():
+        if item.name not in NOT_SOURCE and not item.name.startswith("."):
+            (tmp_path / item.name).symlink_to(item)
+    shutil.copytree(LOCALE / "de", tmp_path / "locale" / "de")
+    settings.LOCALE_PATHS = [tmp_path / "locale"]
+    monkeypatch.chdir(tmp_path)
+    call_command("makemessages", locale=["de"], no_obsolete=True, symlinks=True, verbosity=0)
+    extracted = polib.pofile(str(tmp_path / "locale" / "de" / "LC_MESSAGES" / "django.po"))
+    committed = _german()
+    assert sorted(_keys(extracted) - _keys(committed), key=str) == []  # missing: make messages
+    assert sorted(_keys(committed) - _keys(extracted), key=str) == []  # no longer in the code
+    assert [entry.msgid for entry in extracted if not entry.translated()] == []
 
 
 def test_compiled_german_catalogue_matches_the_po_file():
