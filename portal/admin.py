@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .models import Page, SiteConfiguration
@@ -7,6 +8,8 @@ from .models import Page, SiteConfiguration
 @admin.register(SiteConfiguration)
 class SiteConfigurationAdmin(admin.ModelAdmin):
     list_display = ["office_name", "county_name", "email"]
+    # A web address typed without a scheme is an https one (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (
             _("Office"),
