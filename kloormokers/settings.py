@@ -322,13 +322,49 @@ LOGGING = {
 # --- County ---------------------------------------------------------------------------------
 # Defaults for the staff-editable site configuration (admin → Portal → Site configuration).
 # Another county sets these (or edits the record in admin); nothing county-specific is in code.
+_office_street = env.str("OFFICE_STREET", default="Kaiserstraße 8")
+_office_postal_code = env.str("OFFICE_POSTAL_CODE", default="24768")
+_office_city = env.str("OFFICE_CITY", default="Rendsburg")
 COUNTY_DEFAULTS = {
     "county_name": env.str("COUNTY_NAME", default="Kreis Rendsburg-Eckernförde"),
     "office_name": env.str("OFFICE_NAME", default="De Kloormokers"),
-    "street": env.str("OFFICE_STREET", default="Kaiserstraße 8"),
-    "postal_code": env.str("OFFICE_POSTAL_CODE", default="24768"),
-    "city": env.str("OFFICE_CITY", default="Rendsburg"),
+    "street": _office_street,
+    "postal_code": _office_postal_code,
+    "city": _office_city,
     "phone": env.str("OFFICE_PHONE", default="04331 202-0"),
     "email": env.str("OFFICE_EMAIL", default="kloormokers@kreis-rd.de"),
     "theme_color": env.str("THEME_COLOR", default="#005c8a"),
+    # Impressum: responsible for the content under § 18 (2) MStV (the county's legal
+    # representative unless the county names someone else).
+    "content_responsible": env.str(
+        "CONTENT_RESPONSIBLE", default="Landrat des Kreises Rendsburg-Eckernförde"
+    ),
+    # Datenschutz: the data protection officer. No e-mail address is preset: the office's
+    # postal address stands in until staff enter the officer's direct contact.
+    "dpo_name": env.str(
+        "DPO_NAME",
+        default="Behördliche Datenschutzbeauftragte des Kreises Rendsburg-Eckernförde",
+    ),
+    "dpo_address": env.str(
+        "DPO_ADDRESS",
+        default=", ".join(
+            p for p in [_office_street, f"{_office_postal_code} {_office_city}"] if p.strip()
+        ),
+    ),
+    "dpo_email": env.str("DPO_EMAIL", default=""),
+    # Barrierefreiheit: the conciliation body under Schleswig-Holstein's disability equality
+    # law (LBGG), as the state published it in 2024/25.
+    "conciliation_name": env.str(
+        "CONCILIATION_NAME",
+        default=(
+            "Schlichtungsstelle nach dem Landesbehindertengleichstellungsgesetz (LBGG) bei der "
+            "Landesbeauftragten für Menschen mit Behinderungen Schleswig-Holstein"
+        ),
+    ),
+    "conciliation_address": env.str("CONCILIATION_ADDRESS", default="Karolinenweg 1, 24105 Kiel"),
+    "conciliation_phone": env.str("CONCILIATION_PHONE", default="0431 988-1272"),
+    "conciliation_email": env.str("CONCILIATION_EMAIL", default="schlichtung@landtag.ltsh.de"),
+    "conciliation_url": env.str(
+        "CONCILIATION_URL", default="https://www.inklusion.sh/lb-und-aufgaben/schlichtungsstelle/"
+    ),
 }

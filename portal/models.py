@@ -54,6 +54,61 @@ class SiteConfiguration(models.Model):
         validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #005c8a."))],
     )
 
+    # Legal notices (Impressum, Datenschutz, Barrierefreiheit). The defaults come from
+    # settings.COUNTY_DEFAULTS (filled in by migration 0006); staff check and edit them.
+    content_responsible = models.CharField(
+        _("responsible for the content"),
+        max_length=200,
+        help_text=_(
+            "The person or office responsible for the content under § 18 (2) MStV, shown "
+            "in the imprint with the address above. For a county this is usually the head of "
+            "the administration (Landrat or Landrätin), who may name someone else."
+        ),
+    )
+    dpo_name = models.CharField(
+        _("data protection officer"),
+        max_length=200,
+        help_text=_("Name or office of the data protection officer, shown in the privacy notice."),
+    )
+    dpo_address = models.CharField(
+        _("postal address of the data protection officer"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Preset to the county's address. Please enter the data protection officer's direct "
+            "contact here and below, so people can reach them without going through the office."
+        ),
+    )
+    dpo_email = models.EmailField(
+        _("e-mail address of the data protection officer"),
+        blank=True,
+        validators=[validate_email_address],
+        help_text=_("Empty until staff enter the officer's own address: none is guessed."),
+    )
+    conciliation_name = models.CharField(
+        _("conciliation body"),
+        max_length=300,
+        help_text=_(
+            "The conciliation body named in the accessibility statement (in Schleswig-Holstein "
+            "the one under the Landesbehindertengleichstellungsgesetz). The presets are the "
+            "state's published details as of 2025: please check them now and then."
+        ),
+    )
+    conciliation_address = models.CharField(
+        _("address of the conciliation body"), max_length=200, blank=True
+    )
+    conciliation_phone = models.CharField(
+        _("phone of the conciliation body"), max_length=40, blank=True
+    )
+    conciliation_email = models.EmailField(
+        _("e-mail address of the conciliation body"),
+        blank=True,
+        validators=[validate_email_address],
+    )
+    conciliation_url = models.URLField(
+        _("web address of the conciliation body"), max_length=300, blank=True
+    )
+
     class Meta:
         verbose_name = _("site configuration")
         verbose_name_plural = _("site configuration")

@@ -219,7 +219,13 @@ def test_theme_colour_needs_contrast_to_white(color, ok):
     from django.core.exceptions import ValidationError
 
     config = SiteConfiguration(
-        county_name="Kreis", office_name="Büro", email="a@beispiel.de", theme_color=color
+        county_name="Kreis",
+        office_name="Büro",
+        email="a@beispiel.de",
+        content_responsible="Landrat",
+        dpo_name="Datenschutzbeauftragte",
+        conciliation_name="Schlichtungsstelle",
+        theme_color=color,
     )
     if ok:
         config.full_clean(validate_unique=False, validate_constraints=False)

@@ -173,16 +173,13 @@ def _same_in_both_languages() -> set[str]:
     """Words that are legitimately the same in German and English."""
     same = {entry.msgid for entry in _entries(_german()) if entry.msgstr == entry.msgid}
     config = SiteConfiguration.load()
+    # The county's own data (names, addresses, the legal details) is not translated.
     values = [
-        config.county_name,
-        config.office_name,
-        config.email,
-        config.phone,
-        config.address_line,
-        config.street,
-        config.city,
-        f"{config.postal_code} {config.city}",
+        getattr(config, field.name)
+        for field in SiteConfiguration._meta.get_fields()
+        if isinstance(getattr(config, field.name, None), str)
     ]
+    values += [config.address_line, f"{config.postal_code} {config.city}"]
     # Language names are shown in their own language; "Cookies" is German too.
     return same | set(values) | {"Deutsch", "English", "Cookies"}
 
