@@ -1,8 +1,11 @@
 """allauth adapter: its mails go through the outbox; sign-up records the privacy consent."""
 
+import time
 import uuid
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.authentication import get_authentication_records
 from allauth.core.exceptions import ImmediateHttpResponse
 from django.contrib.sites.shortcuts import get_current_site
 from django.db import IntegrityError, transaction
@@ -16,7 +19,30 @@ from portal.language import preferred_language
 from .services import record_privacy_consent
 
 
+def logged_in_with_password_recently(request) -> bool:
+    """This session's person typed their password into the login form less than
+    ACCOUNT_REAUTHENTICATION_TIMEOUT seconds ago (allauth's record of how it logged in)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    logins = [
+        record.get("at", 0)
+        for record in get_authentication_records(request, user)
+        if record.get("method") == "password"
+    ]
+    return bool(logins) and time.time() - max(logins) < account_settings.REAUTHENTICATION_TIMEOUT
+
+
 class AccountAdapter(DefaultAccountAdapter):
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """allauth (65.x) asks for the password again before sensitive changes such as setting
+        up a second factor, and counts only an explicit re-entry, not the login itself: a staff
+        member was asked for the password twice within seconds. A password typed into the login
+        form within the same window proves the same, so it counts too; older logins are asked."""
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        return not logged_in_with_password_recently(self.request)
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         request = context.get("request") or self.request
         ctx = {"email": email, "current_site": get_current_site(request), **context}

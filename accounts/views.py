@@ -1,6 +1,9 @@
 import json
+from urllib.parse import urlencode
 
+from allauth.account.utils import get_next_redirect_url
 from allauth.core import ratelimit
+from allauth.mfa.totp.views import ActivateTOTPView
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -80,3 +83,23 @@ def delete(request):
         messages.success(request, _("Your account and your data have been deleted."))
         return redirect("home")
     return render(request, "accounts/account_confirm_delete.html", {"form": form})
+
+
+class ActivateTotpView(ActivateTOTPView):
+    """allauth's TOTP set-up, keeping where the person was going: admin sends staff here with
+    ?next=/admin/, and the page after activation (the recovery codes) leads on there."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        secret = context["form"].secret
+        context["secret_groups"] = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+        context["next_url"] = get_next_redirect_url(self.request)
+        return context
+
+    def get_success_url(self):
+        url = super().get_success_url()
+        next_url = get_next_redirect_url(self.request)
+        return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+activate_totp = ActivateTotpView.as_view()

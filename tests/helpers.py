@@ -36,3 +36,13 @@ def first_link(text: str) -> str:
     match = re.search(r"https?://\S+", text)
     assert match, f"no link in: {text!r}"
     return match.group(0)
+
+
+def age_authentication(client, seconds: float) -> None:
+    """Move this session's record of how it logged in (allauth's) `seconds` into the past."""
+    session = client.session
+    records = session[AUTHENTICATION_METHODS_SESSION_KEY]
+    for record in records:
+        record["at"] -= seconds
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = records
+    session.save()
