@@ -10,6 +10,7 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from django.contrib.sites.shortcuts import get_current_site
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
+from django.utils import translation
 from django.utils.translation import get_language
 
 from mailings.services import enqueue
@@ -59,6 +60,13 @@ class AccountAdapter(DefaultAccountAdapter):
             recipient_user=user if getattr(user, "pk", None) else None,
             sensitive=True,  # verification links, reset links, codes
         )
+
+    def login(self, request, user) -> None:
+        """The login request began anonymous, in German: from here on (its "logged in" message
+        included) speak the person's language, unless they chose one with the switch."""
+        super().login(request, user)
+        translation.activate(preferred_language(request))
+        request.LANGUAGE_CODE = translation.get_language()
 
     def clean_email(self, email: str) -> str:
         """Sign-up, "add e-mail" and password reset: the portal's address rule and length."""
