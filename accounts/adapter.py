@@ -6,10 +6,11 @@ import uuid
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.authentication import get_authentication_records
+from allauth.account.internal.flows.signup import prevent_enumeration
 from allauth.core.exceptions import ImmediateHttpResponse
 from django.contrib.sites.shortcuts import get_current_site
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.translation import get_language
 
@@ -17,7 +18,9 @@ from mailings.services import enqueue
 from portal.addresses import validate_email_address
 from portal.language import preferred_language
 
+from .ratelimits import minutes_until_allowed, too_many_failed_logins_message
 from .services import record_privacy_consent
+from .verification import note_mail_sent, remember_outcome
 
 
 def logged_in_with_password_recently(request) -> bool:
@@ -60,6 +63,11 @@ class AccountAdapter(DefaultAccountAdapter):
             recipient_user=user if getattr(user, "pk", None) else None,
             sensitive=True,  # verification links, reset links, codes
         )
+        note_mail_sent(request, template_prefix)
+
+    def respond_email_verification_sent(self, request, user):
+        remember_outcome(request)  # so the page can say whether a mail really went out
+        return super().respond_email_verification_sent(request, user)
 
     def login(self, request, user) -> None:
         """The login request began anonymous, in German: from here on (its "logged in" message
@@ -67,6 +75,20 @@ class AccountAdapter(DefaultAccountAdapter):
         super().login(request, user)
         translation.activate(preferred_language(request))
         request.LANGUAGE_CODE = translation.get_language()
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        """allauth refuses a login after too many failures ("login_failed": 5 per 5 minutes for
+        an address, 10 a minute from one address) with "try again later"; say how long."""
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError as error:
+            if error.code != "too_many_login_attempts":
+                raise
+            key = self._get_login_attempts_cache_key(request, **credentials)
+            minutes = minutes_until_allowed(request, action="login_failed", key=key)
+            raise ValidationError(
+                too_many_failed_logins_message(minutes), code="too_many_login_attempts"
+            ) from error
 
     def clean_email(self, email: str) -> str:
         """Sign-up, "add e-mail" and password reset: the portal's address rule and length."""
@@ -84,7 +106,8 @@ class AccountAdapter(DefaultAccountAdapter):
                     user.save()
             except IntegrityError as exc:
                 # Two sign-ups with one address at the same moment: the database lets one
-                # through. The other sees what any sign-up with a taken address sees (no
-                # enumeration), instead of an error page.
-                raise ImmediateHttpResponse(redirect("account_email_verification_sent")) from exc
+                # through. The other gets what any sign-up with a taken address gets (no
+                # enumeration): allauth's "account already exists" mail and the same page.
+                response = prevent_enumeration(request, email=user.email)
+                raise ImmediateHttpResponse(response) from exc
         return user

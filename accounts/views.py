@@ -2,6 +2,7 @@ import json
 from urllib.parse import urlencode
 
 from allauth.account.utils import get_next_redirect_url
+from allauth.account.views import EmailVerificationSentView
 from allauth.core import ratelimit
 from allauth.mfa.totp.views import ActivateTOTPView
 from django.contrib import messages
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from portal.language import remember_language, supported
 from portal.registry import account_sections
 
-from . import services
+from . import services, verification
 from .forms import DeleteAccountForm, ProfileForm
 
 
@@ -103,3 +104,32 @@ class ActivateTotpView(ActivateTOTPView):
 
 
 activate_totp = ActivateTotpView.as_view()
+
+
+class VerificationSentView(EmailVerificationSentView):
+    """allauth's "confirm your address" page, honest about whether a mail went out, with a
+    button that sends it again (allauth's flow and rate limit)."""
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **verification.page_state(self.request)}
+
+    def post(self, request, *args, **kwargs):
+        outcome = verification.resend(request)
+        if outcome == "nothing pending":
+            messages.info(
+                request,
+                _(
+                    "Please log in again with your e-mail address and password: we then send you "
+                    "a new e-mail."
+                ),
+            )
+            return redirect("account_login")
+        if outcome == "confirmed":
+            messages.success(request, _("Your e-mail address is confirmed. Please log in."))
+            return redirect("account_login")
+        if outcome == "sent":
+            messages.success(request, _("We have sent you a new e-mail."))
+        return redirect("account_email_verification_sent")  # "limited": the page says so
+
+
+email_verification_sent = VerificationSentView.as_view()
