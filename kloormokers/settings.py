@@ -46,8 +46,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "allauth",
-    "allauth.account",
-    "allauth.mfa",
+    # allauth.account and allauth.mfa, with distinct German names in admin
+    "accounts.allauth_apps.AllauthAccountConfig",
+    "accounts.allauth_apps.AllauthMfaConfig",
     "crispy_forms",
     "csp",
     # project apps, bottom layer first (kloormokers itself is wiring only, not an app)

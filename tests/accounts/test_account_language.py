@@ -7,7 +7,6 @@ language also holds for the messages around it: the profile's confirmation, the 
 
 import datetime
 import re
-from html.parser import HTMLParser
 
 import pytest
 from allauth.account.forms import default_token_generator
@@ -20,7 +19,7 @@ from django.urls import reverse
 from django.utils import formats, translation
 
 from tests.factories import PASSWORD, StaffFactory, UserFactory
-from tests.helpers import activate_totp, totp_code
+from tests.helpers import activate_totp, totp_code, visible_text
 
 # Whole words (case-sensitive) that must not appear in English: allauth's wording.
 ENGLISH_INCONSISTENT = [
@@ -34,36 +33,6 @@ ENGLISH_IN_GERMAN = [
     "Forgot", "Remember", "Confirm", "Activate", "Deactivate", "Recovery", "Authenticator",
     "required", "Submit", "Cancel", "Save", "Token", "Verify", "Verification", "Unverified",
 ]  # fmt: skip
-
-
-class _VisibleText(HTMLParser):
-    """The text a person sees or hears: text nodes and the attributes read out or shown."""
-
-    ATTRIBUTES = ("placeholder", "aria-label", "title", "alt")
-
-    def __init__(self):
-        super().__init__()
-        self.parts, self._skip = [], 0
-
-    def handle_starttag(self, tag, attrs):
-        self._skip += tag in ("script", "style")
-        attrs = dict(attrs)
-        self.parts += [attrs[name] for name in self.ATTRIBUTES if attrs.get(name)]
-        if tag == "input" and attrs.get("type") == "submit" and attrs.get("value"):
-            self.parts.append(attrs["value"])
-
-    def handle_endtag(self, tag):
-        self._skip -= tag in ("script", "style") and self._skip > 0
-
-    def handle_data(self, data):
-        if not self._skip and data.strip():
-            self.parts.append(" ".join(data.split()))
-
-
-def visible_text(html: str) -> str:
-    parser = _VisibleText()
-    parser.feed(html)
-    return " | ".join(parser.parts)
 
 
 def offending(text: str, words: list[str]) -> list[str]:
