@@ -9,6 +9,13 @@ from accounts.ratelimits import seconds_until_allowed
 from tests.factories import PASSWORD
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Every failed login hashes a password (also for unknown addresses, against timing attacks):
+    # the real hasher would make these tests slow without making them truer.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _login(client, email, password):
     return client.post(reverse("account_login"), {"login": email, "password": password})
 
