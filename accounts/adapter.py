@@ -1,4 +1,6 @@
-"""allauth adapter: its mails go through the outbox; sign-up records the privacy consent."""
+"""allauth adapter: its mails go through the outbox; sign-up records the privacy consent; a
+fresh login counts as recent proof of identity; messages say how long a rate limit lasts and
+whether a verification mail really went out; a login speaks the person's language."""
 
 import time
 import uuid
@@ -22,30 +24,34 @@ from .ratelimits import minutes_until_allowed, too_many_failed_logins_message
 from .services import record_privacy_consent
 from .verification import note_mail_sent, remember_outcome
 
+# What allauth's own re-authentication accepts: the password or a code from the second factor.
+PROOFS = {"password", "mfa"}
 
-def logged_in_with_password_recently(request) -> bool:
-    """This session's person typed their password into the login form less than
-    ACCOUNT_REAUTHENTICATION_TIMEOUT seconds ago (allauth's record of how it logged in)."""
+
+def proved_identity_recently(request) -> bool:
+    """This session's person typed their password (or a code) less than
+    ACCOUNT_REAUTHENTICATION_TIMEOUT seconds ago: allauth's records of how the session logged in.
+    A session that never did (e.g. one made by force_login) has no record and does not count."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return False
-    logins = [
+    moments = [
         record.get("at", 0)
         for record in get_authentication_records(request, user)
-        if record.get("method") == "password"
+        if record.get("method") in PROOFS
     ]
-    return bool(logins) and time.time() - max(logins) < account_settings.REAUTHENTICATION_TIMEOUT
+    return bool(moments) and time.time() - max(moments) < account_settings.REAUTHENTICATION_TIMEOUT
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         """allauth (65.x) asks for the password again before sensitive changes such as setting
         up a second factor, and counts only an explicit re-entry, not the login itself: a staff
-        member was asked for the password twice within seconds. A password typed into the login
-        form within the same window proves the same, so it counts too; older logins are asked."""
+        member was asked for the password twice within seconds. The password (or code) typed at
+        login within the same window proves the same, so it counts too; older logins are asked."""
         if not super().is_reauthentication_required(app=app, **kwargs):
             return False
-        return not logged_in_with_password_recently(self.request)
+        return not proved_identity_recently(self.request)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         request = context.get("request") or self.request

@@ -161,3 +161,17 @@ def test_the_two_factor_overview_offers_staff_the_way_to_the_administration(clie
     activate_totp(user)
     log_in_with_second_factor(client, user)
     assert "Zur Verwaltung" not in client.get(reverse("mfa_index")).content.decode()
+
+
+@pytest.mark.django_db
+def test_turning_the_authenticator_off_right_after_login_with_a_code_asks_nothing_more(
+    client, staff, password
+):
+    secret = activate_totp(staff)
+    response = client.post(reverse("account_login"), {"login": staff.email, "password": password})
+    assert _path(response) == reverse("mfa_authenticate")
+    client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
+    deactivate = reverse("mfa_deactivate_totp")
+    assert client.get(deactivate).status_code == 200
+    age_authentication(client, allauth_account.REAUTHENTICATION_TIMEOUT + 1)
+    assert _path(client.get(deactivate)) == reverse("account_reauthenticate")
