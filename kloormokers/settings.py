@@ -46,8 +46,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "allauth",
-    "allauth.account",
-    "allauth.mfa",
+    # allauth.account and allauth.mfa, with distinct German names in admin
+    "accounts.allauth_apps.AllauthAccountConfig",
+    "accounts.allauth_apps.AllauthMfaConfig",
     "crispy_forms",
     "csp",
     # project apps, bottom layer first (kloormokers itself is wiring only, not an app)
@@ -255,8 +256,11 @@ CRISPY_TEMPLATE_PACK = "kern"
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
-# Our catalog first; then formal "Sie" overrides of third-party German (django-allauth).
+# Our catalog first; then overrides of third-party texts (django-allauth): formal "Sie" German,
+# and English in the portal's words ("Log in", "e-mail address").
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides"]
+# British English dates ("26 November 2026", "26/11/2026") instead of Django's American ones.
+FORMAT_MODULE_PATH = ["portal.formats"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
