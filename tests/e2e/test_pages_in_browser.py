@@ -183,3 +183,16 @@ def test_staff_pages_on_the_way_to_admin_are_accessible(
     page.wait_for_url(lambda url: reverse("mfa_activate_totp") in url)
     assert page.locator("img[src^='data:image/svg']").count() == 1  # the QR code, no inline JS
     assert_accessible(page, "TOTP set-up")
+
+
+def test_text_is_set_in_the_portals_subset_of_fira_sans(page, live_server):
+    page.goto(live_server.url + "/")
+    loaded = page.evaluate(
+        "document.fonts.ready.then(() => [...document.fonts]"
+        ".filter(f => f.status === 'loaded').map(f => f.family.replaceAll('\"', '') + ' ' + f.weight))"
+    )
+    assert "KloorSans 400" in loaded  # body text
+    assert "KloorSans 600" in loaded  # headings
+    for selector in ("body", "h1", ".kern-kopfzeile"):
+        family = page.evaluate(f"getComputedStyle(document.querySelector('{selector}')).fontFamily")
+        assert family.replace('"', "").startswith("KloorSans"), (selector, family)
