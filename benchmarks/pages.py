@@ -43,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -93,45 +94,12 @@ def main() -> None:
     if not arguments.profile:
         wrk = _wrk()
 
-    base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kloormokers")
-    if not base_url.startswith(("postgres://", "postgresql://")):
-        sys.exit("The benchmark runs on PostgreSQL: set DATABASE_URL=postgres://…")
-    static_root = tempfile.mkdtemp(prefix="kloormokers-bench-static-")
-    environment = {
-        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "ALLOWED_HOSTS": f"{HOST},localhost,testserver",
-        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-        # A prefix of its own: nothing of another run or of the portal is read from the cache.
-        "CACHE_KEY_PREFIX": f"bench-pages-{secrets.token_hex(4)}",
-        "CELERY_BROKER_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-        "EMAIL_URL": "smtp://127.0.0.1:25",  # GET requests send no mail
-        "SECURE_SSL_REDIRECT": "false",  # plain HTTP on the loopback
-        "STATIC_ROOT": static_root,
-        "DATABASE_URL": base_url,
-        "LOG_LEVEL": "WARNING",
-    }
-    os.environ.update(environment)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
-
-    original_name = connection.settings_dict["NAME"]
-    connection.settings_dict["TEST"]["NAME"] = BENCH_DATABASE
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    password = secrets.token_urlsafe(24)
-    try:
-        call_command("seed_demo", password=password, stdout=open(os.devnull, "w"))  # noqa: SIM115
-        call_command("collectstatic", interactive=False, verbosity=0)
+    with production_site(BENCH_DATABASE) as (environment, password):
         if arguments.profile:
             _profile(arguments.profile)
             return
-        environment["DATABASE_URL"] = _with_database(base_url, settings.DATABASES["default"])
+        from django.db import connection
+
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             server = cursor.fetchone()[0]
@@ -175,6 +143,54 @@ def main() -> None:
                             cpu[page] = min(cpu.get(page, float("inf")), cpu_ms)
         queries = {page: _count_queries(page, cookies) for page in pages}
         _print_table(pages, rates, cpu, queries, sizes)
+
+
+@contextmanager
+def production_site(database: str):
+    """The portal with production settings on a fresh, seeded database of its own.
+
+    Sets the environment (also for gunicorn), sets up Django in this process, creates the
+    database (dropping a leftover one), migrates, runs seed_demo with a random password and
+    collects the static files (manifest, compressed) into a temporary folder. Yields the
+    environment for gunicorn and the demo password; drops the database afterwards.
+    """
+    base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kloormokers")
+    if not base_url.startswith(("postgres://", "postgresql://")):
+        sys.exit("The benchmark runs on PostgreSQL: set DATABASE_URL=postgres://…")
+    static_root = tempfile.mkdtemp(prefix="kloormokers-bench-static-")
+    environment = {
+        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": f"{HOST},localhost,testserver",
+        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        # A prefix of its own: nothing of another run or of the portal is read from the cache.
+        "CACHE_KEY_PREFIX": f"bench-{secrets.token_hex(4)}",
+        "CELERY_BROKER_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "EMAIL_URL": "smtp://127.0.0.1:25",  # GET requests send no mail
+        "SECURE_SSL_REDIRECT": "false",  # plain HTTP on the loopback
+        "STATIC_ROOT": static_root,
+        "DATABASE_URL": base_url,
+        "LOG_LEVEL": "WARNING",
+    }
+    os.environ.update(environment)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    original_name = connection.settings_dict["NAME"]
+    connection.settings_dict["TEST"]["NAME"] = database
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    password = secrets.token_urlsafe(24)
+    try:
+        call_command("seed_demo", password=password, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        call_command("collectstatic", interactive=False, verbosity=0)
+        environment["DATABASE_URL"] = _with_database(base_url, settings.DATABASES["default"])
+        yield environment, password
     finally:
         connection.creation.destroy_test_db(original_name, verbosity=0)
         shutil.rmtree(static_root, ignore_errors=True)
