@@ -19,10 +19,12 @@ CACHE_KEY = "portal:site-configuration"
 CACHE_SECONDS = 300
 # Every page shows the configuration, so each web process keeps the row it read from the shared
 # cache this long before asking again: a round trip to Redis and an unpickled model per page
-# were a tenth of the base layout's time. A save drops the copy of the process that saved at
+# were a tenth of the base layout's time. Content pages (Page.load) are kept as long: their
+# query was half of a content page's time. A save drops the copy of the process that saved at
 # once; other processes (the other gunicorn workers, Celery) show the edit after at most this.
 LOCAL_SECONDS = 10
 _local: tuple["SiteConfiguration | None", float] = (None, 0.0)
+_local_pages: dict[str, tuple["Page", float]] = {}
 
 
 def contrast_with_white(hex_color: str) -> float:
@@ -150,6 +152,26 @@ class Page(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        _local_pages.pop(self.slug, None)
+
+    @classmethod
+    def load(cls, slug: str) -> "Page":
+        """The page with this address, kept LOCAL_SECONDS in this process like the site
+        configuration (a save shows at once in the saving process, in the others within
+        LOCAL_SECONDS). Raises Page.DoesNotExist. Treat it as read-only."""
+        page, expires = _local_pages.get(slug, (None, 0.0))
+        now = time.monotonic()
+        if page is None or now >= expires:
+            page = cls.objects.get(slug=slug)
+            _local_pages[slug] = (page, now + LOCAL_SECONDS)
+        return page
+
+    @staticmethod
+    def forget_local_copies() -> None:
+        _local_pages.clear()
 
     def localized_title(self) -> str:
         return self.title_en if get_language() == "en" and self.title_en else self.title

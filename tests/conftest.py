@@ -3,7 +3,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from kloormokers.celery import app as celery_app
-from portal.models import SiteConfiguration
+from portal.models import Page, SiteConfiguration
 from portal.templatetags.portal import forget_shared_fragments
 from tests.factories import PASSWORD, StaffFactory, UserFactory
 
@@ -29,10 +29,12 @@ def _fresh_cache():
     # process's copy of the site configuration and the layout's fragments.
     cache.clear()
     SiteConfiguration.forget_local_copy()
+    Page.forget_local_copies()
     forget_shared_fragments()
     yield
     cache.clear()
     SiteConfiguration.forget_local_copy()
+    Page.forget_local_copies()
     forget_shared_fragments()
 
 

@@ -189,7 +189,8 @@ def test_text_is_set_in_the_portals_subset_of_fira_sans(page, live_server):
     page.goto(live_server.url + "/")
     loaded = page.evaluate(
         "document.fonts.ready.then(() => [...document.fonts]"
-        ".filter(f => f.status === 'loaded').map(f => f.family.replaceAll('\"', '') + ' ' + f.weight))"
+        ".filter(f => f.status === 'loaded')"
+        ".map(f => f.family.replaceAll('\"', '') + ' ' + f.weight))"
     )
     assert "KloorSans 400" in loaded  # body text
     assert "KloorSans 600" in loaded  # headings

@@ -170,3 +170,18 @@ def _tokens(html: str) -> list[str]:
 
 def _without_tokens(html: str) -> str:
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("slug", ["impressum", "barrierefreiheit"])
+def test_a_content_page_needs_no_query_once_it_is_known(client, slug, django_assert_num_queries):
+    client.get(f"/{slug}/")
+    # The page row is kept in the process like the site configuration (LOCAL_SECONDS).
+    with django_assert_num_queries(0):
+        assert client.get(f"/{slug}/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_content_page_whose_row_is_gone_is_404(client):
+    portal_models.Page.objects.filter(slug="kontakt").delete()
+    assert client.get("/kontakt/").status_code == 404
