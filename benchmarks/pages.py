@@ -4,7 +4,7 @@ Run from the project folder, with DATABASE_URL pointing at any database of the P
 to use (its role must be allowed to create databases) and REDIS_URL at a Redis database:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kloormokers \\
-    REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python benchmarks/pages.py [--seconds 5]
+    REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python benchmarks/pages.py
 
 What it does, all by itself:
 
@@ -17,18 +17,24 @@ What it does, all by itself:
    HTTP on the loopback), everything else is as in production. DJANGO_SETTINGS_MODULE is
    benchmarks.settings, which adds two floor views for this run only (benchmarks/urls.py):
    the base layout with empty blocks, and a plain "ok" through the same middleware;
-4. logs the demo volunteer in over HTTP once and sends that session cookie for the account page;
+4. logs the demo volunteer in over HTTP once and sends that session cookie (production cookies
+   are `__Host-` and Secure: sent by hand) for the logged-in rows; anonymous rows send the CSRF
+   cookie a visitor has after one page with a form, "1st visit" sends no cookie;
 5. measures every page with wrk (Debian's `wrk`; installed with apt-get if missing, when run
-   as root): one thread, two connections per worker, after a one-second warm-up per page;
+   as root): one thread, two connections per worker, a one-second warm-up per page, then
+   --rounds rounds of --seconds per page, interleaved; the best round counts. It also reads
+   the gunicorn workers' CPU time (/proc) around each run: CPU milliseconds per request are
+   steadier than requests per second when other work shares the machine;
 6. counts each page's database queries in this process with Django's test client against the
-   same database and cache (a warm cache, as for every request but the first), and the HTML
-   bytes of gunicorn's answer (uncompressed);
+   same database and cache (warm, as for every request but the first), and the HTML bytes of
+   gunicorn's answer (uncompressed);
 7. prints the table and drops the database.
 
 Every page answers 200 or the script stops: a benchmark of error pages measures nothing.
 Later features add their pages to PAGES. A script to run on purpose, not a test.
 
-    .venv/bin/python benchmarks/pages.py --profile /     # cProfile of 300 renders instead
+    .venv/bin/python benchmarks/pages.py --only / /impressum/ --workers 1   # some pages
+    .venv/bin/python benchmarks/pages.py --profile /                        # cProfile instead
 """
 
 import argparse
@@ -60,12 +66,13 @@ class Page:
     label: str
     path: str
     logged_in: bool = False
-    first_visit: bool = False  # no cookie at all; otherwise the CSRF cookie of an earlier page
+    first_visit: bool = False  # no cookie at all; else the CSRF cookie of an earlier form page
 
 
 FLOOR_PLAIN = Page("floor: plain response", "/__floor/plain/")
 FLOOR_LAYOUT = Page("floor: base layout", "/__floor/layout/")
 FLOOR_FIRST = Page("floor: layout, 1st visit", "/__floor/layout/", first_visit=True)
+FLOOR_LOGGED_IN = Page("floor: layout, logged in", "/__floor/layout/", logged_in=True)
 # Every public page, and the account page. Later features add theirs here.
 PAGES = [
     Page("start page", "/"),
@@ -108,7 +115,7 @@ def main() -> None:
             f"{platform.python_version()}, PostgreSQL {server}, {_version([wrk, '-v'])}, "
             f"gunicorn sync workers, {arguments.seconds} s per page"
         )
-        pages = [FLOOR_PLAIN, FLOOR_LAYOUT, FLOOR_FIRST]
+        pages = [FLOOR_PLAIN, FLOOR_LAYOUT, FLOOR_FIRST, FLOOR_LOGGED_IN]
         pages += [page for page in PAGES if not arguments.only or page.path in arguments.only]
         rates: dict[int, dict[Page, float]] = {}
         cpu: dict[Page, float] = {}
@@ -120,7 +127,7 @@ def main() -> None:
             with _gunicorn(workers, port, environment) as server:
                 if not cookies:
                     cookies = _log_in(port, VOLUNTEER, password)
-                    visitor = _visit(port, FLOOR_LAYOUT.path)
+                    visitor = _visit(port, "/konto/login/")
                 headers = {
                     page: ""
                     if page.first_visit
@@ -335,7 +342,8 @@ def _log_in(port: int, email: str, password: str) -> dict[str, str]:
 
 
 def _visit(port: int, path: str) -> dict[str, str]:
-    """The cookies an anonymous visitor has after one page: the CSRF cookie."""
+    """The cookies of an anonymous visitor who has seen a page with a form: the CSRF cookie
+    (a page without a form sets none)."""
     cookies: dict[str, str] = {}
     _collect(cookies, _request(port, "GET", path)[1])
     return cookies
