@@ -2,6 +2,7 @@
 
 from django import forms, template
 from django.utils.autoreload import file_changed
+from django.utils.functional import Promise
 from django.utils.html import escape, urlize
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -93,10 +94,14 @@ def shared_form_key(form) -> str | None:
 
     The key holds everything of the fields that goes into their HTML besides values and errors
     (class, prefix, ids, each field's type, widget, attributes, label, help text, choices), so
-    a form changed for one request (a field added, an attribute set) gets a fragment of its own.
+    a form changed for one request (a field added, an attribute or label set) gets a fragment of
+    its own. What a field has as the form class declares it is marked "=" (the class's texts are
+    the same per language, which the fragment's key holds): turning a lazy help text into text
+    (with its links) took longer than the form itself.
     """
     if form is None or form.is_bound:
         return None
+    base_fields = type(form).base_fields
     parts = [
         type(form).__module__,
         type(form).__qualname__,
@@ -110,15 +115,24 @@ def shared_form_key(form) -> str | None:
             return None  # choices from the database change without the form changing
         if form.get_initial_for_field(field, name) not in (None, "", False, [], ()):
             return None  # a value, maybe personal (the person's own e-mail address)
+        base = base_fields.get(name)
+        if base is None or type(base) is not type(field):
+            base = None
         parts += [
             name,
             type(field).__qualname__,
             type(field.widget).__qualname__,
             field.required,
             field.disabled,
-            sorted(field.widget.attrs.items()),
-            str(field.label),
-            str(field.help_text),
-            list(getattr(field, "choices", ())),
+            _as_declared(field.widget.attrs, base and base.widget.attrs, sorted),
+            _as_declared(field.label, base and base.label, str),
+            _as_declared(field.help_text, base and base.help_text, str),
+            _as_declared(getattr(field, "choices", None), getattr(base, "choices", None), list),
         ]
     return repr(parts)
+
+
+def _as_declared(value, declared, describe):
+    if value is declared or (not isinstance(value, Promise) and value == declared):
+        return "="
+    return None if value is None else describe(value)

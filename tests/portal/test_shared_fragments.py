@@ -185,3 +185,13 @@ def test_a_content_page_needs_no_query_once_it_is_known(client, slug, django_ass
 def test_a_content_page_whose_row_is_gone_is_404(client):
     portal_models.Page.objects.filter(slug="kontakt").delete()
     assert client.get("/kontakt/").status_code == 404
+
+
+def test_a_label_or_help_text_set_for_one_request_gets_its_own_fragment():
+    relabelled = BarrierReportForm()
+    relabelled.fields["name"].label = "Ihr Vorname"
+    helped = BarrierReportForm()
+    helped.fields["email"].help_text = "Nur für eine Antwort."
+    keys = {shared_form_key(form) for form in (BarrierReportForm(), relabelled, helped)}
+    assert len(keys) == 3
+    assert shared_form_key(BarrierReportForm()) == shared_form_key(BarrierReportForm())
