@@ -281,7 +281,11 @@ class _gunicorn:
 
     def __exit__(self, *exc):
         self.process.terminate()
-        self.process.wait(timeout=30)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()  # never leave a server of the run behind
+            self.process.wait()
 
 
 def _request(port: int, method: str, path: str, *, body: str = "", headers: dict | None = None):
