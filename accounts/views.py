@@ -16,6 +16,7 @@ from django.views import i18n
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.language import remember_language, supported
+from portal.origin import same_origin_without_token
 from portal.registry import account_sections
 
 from . import services, verification
@@ -42,10 +43,12 @@ def profile(request):
     return render(request, "accounts/profile_form.html", {"form": form})
 
 
+@same_origin_without_token
 @require_POST
 def set_language(request):
     """Django's language switch; a logged-in person's choice also goes to the profile,
-    so their e-mails come in the same language."""
+    so their e-mails come in the same language. No CSRF token (it is on every page):
+    only the portal's own pages may send it (portal.origin)."""
     response = i18n.set_language(request)
     language = supported(request.POST.get("language"))
     if language and request.user.is_authenticated:

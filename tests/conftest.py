@@ -3,6 +3,8 @@ from django.conf import settings
 from django.core.cache import cache
 
 from kloormokers.celery import app as celery_app
+from portal.models import Page, SiteConfiguration
+from portal.templatetags.portal import forget_shared_fragments
 from tests.factories import PASSWORD, StaffFactory, UserFactory
 
 
@@ -23,10 +25,17 @@ def _tasks_run_in_process():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    # allauth counts rate limits in the (Redis) cache: every test starts from zero.
+    # allauth counts rate limits in the (Redis) cache: every test starts from zero; so do the
+    # process's copy of the site configuration and the layout's fragments.
     cache.clear()
+    SiteConfiguration.forget_local_copy()
+    Page.forget_local_copies()
+    forget_shared_fragments()
     yield
     cache.clear()
+    SiteConfiguration.forget_local_copy()
+    Page.forget_local_copies()
+    forget_shared_fragments()
 
 
 @pytest.fixture

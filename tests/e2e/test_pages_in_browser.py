@@ -243,3 +243,17 @@ def test_staff_set_up_totp_right_after_login_and_go_on_to_admin(
     page.get_by_role("link", name="Weiter zur Verwaltung").click()
     page.wait_for_url(live_server.url + "/admin/")
     assert page.locator("#site-name").count() == 1  # the administration itself, not a gate
+
+
+def test_text_is_set_in_the_portals_subset_of_fira_sans(page, live_server):
+    page.goto(live_server.url + "/")
+    loaded = page.evaluate(
+        "document.fonts.ready.then(() => [...document.fonts]"
+        ".filter(f => f.status === 'loaded')"
+        ".map(f => f.family.replaceAll('\"', '') + ' ' + f.weight))"
+    )
+    assert "KloorSans 400" in loaded  # body text
+    assert "KloorSans 600" in loaded  # headings
+    for selector in ("body", "h1", ".kern-kopfzeile"):
+        family = page.evaluate(f"getComputedStyle(document.querySelector('{selector}')).fontFamily")
+        assert family.replace('"', "").startswith("KloorSans"), (selector, family)
