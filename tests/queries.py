@@ -11,9 +11,21 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from portal.models import Page, SiteConfiguration
+from portal.templatetags.portal import forget_shared_fragments
+
+
+def forget_caches() -> None:
+    """Every count starts alike: the site configuration and pages are read from the database,
+    the layout's shared fragments rendered anew (the shared cache and this process's copies)."""
+    cache.clear()
+    SiteConfiguration.forget_local_copy()
+    Page.forget_local_copies()
+    forget_shared_fragments()
+
 
 def _count(get) -> tuple[object, list[str]]:
-    cache.clear()  # every count starts alike: the site configuration is read from the database
+    forget_caches()
     with CaptureQueriesContext(connection) as context:
         response = get()
     assert response.status_code == 200, f"answered {response.status_code}, not 200"
