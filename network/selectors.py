@@ -114,7 +114,9 @@ def search_associations(filters: Filters) -> QuerySet:
     see _spelled): the filter and the rank then use only indexes and cheap functions, whatever
     the number of matches (benchmarks/directory_search.py; README, Performance).
     """
-    queryset = _filtered(Association.objects.filter(status=Association.Status.PUBLISHED), filters)
+    published = Association.objects.filter(status=Association.Status.PUBLISHED)
+    # The stored vector is for the database only: not sent along with every matching row.
+    queryset = _filtered(published.defer("search_vector"), filters)
     q = filters.q.strip()[:MAX_QUERY_LENGTH]
     if not q:
         return queryset.annotate(rank=Value(0.0, output_field=FloatField())).order_by("name")
@@ -128,23 +130,19 @@ def search_associations(filters: Filters) -> QuerySet:
             rank=Value(0.0, output_field=FloatField()), headline=Value("")
         )
     query = SearchQuery(" ".join(words), config="german", search_type="plain")
-    queryset = queryset.annotate(name_lower=Lower("name"))
-    in_name = []
+    queryset = queryset.alias(name_lower=Lower("name"))
+    rank = Coalesce(SearchRank(F("search_vector"), query), 0.0)
+    share = 1.0 / len(words)  # a word in the name counts more than any description
     for word in words:
         matches = Q(search_vector=SearchQuery(word, config="german", search_type="plain"))
         if len(word) >= MIN_PART_LENGTH:
             matches |= Q(name_lower__contains=word)
-            in_name.append(
-                Case(
-                    When(name_lower__contains=word, then=Value(1.0)),
-                    default=Value(0.0),
-                    output_field=FloatField(),
-                )
+            rank += Case(
+                When(name_lower__contains=word, then=Value(share)),
+                default=Value(0.0),
+                output_field=FloatField(),
             )
         queryset = queryset.filter(matches)
-    rank = Coalesce(SearchRank(F("search_vector"), query), 0.0)
-    if in_name:  # a word in the name counts more than any description
-        rank = rank + sum(in_name[1:], in_name[0]) / len(words)
     return queryset.annotate(
         rank=rank,
         headline=SearchHeadline(

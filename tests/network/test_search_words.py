@@ -92,3 +92,13 @@ def test_the_amt_filter_reads_the_amts_municipalities_once_not_per_municipality(
     # One array of municipalities, computed before the scan: joined, the planner repeated the
     # search's index scans for every municipality of the Amt (benchmark: ten times the time).
     assert '"municipality_id" = ANY(ARRAY(SELECT' in str(queryset.query)
+
+
+@pytest.mark.django_db
+def test_found_entries_carry_neither_the_stored_vector_nor_helper_columns():
+    AssociationFactory(name="Gemischter Chor Nortorf")
+    found = search_associations(Filters(q="Chor")).get()
+
+    assert "search_vector" in found.get_deferred_fields()  # thousands of rows are sorted
+    assert not hasattr(found, "name_lower")
+    assert found.rank > 1
