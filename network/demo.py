@@ -418,6 +418,10 @@ def load_associations(options: DemoOptions) -> list[str]:
         Association.objects.filter(slug__in=[s.slug for s in specs]).values_list("slug", flat=True)
     )
     new = [s for s in specs if s.slug not in existing]
+    taken = set(Association.objects.exclude(register_number="").values_list("register_number"))
+    for spec in new:
+        if (spec.register_number,) in taken:  # e.g. a real entry imported before
+            spec.register_number = ""
     now = timezone.now()
     Association.objects.bulk_create(association_rows(new, now=now))
     ids = dict(Association.objects.filter(slug__in=[s.slug for s in new]).values_list("slug", "pk"))

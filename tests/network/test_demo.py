@@ -254,3 +254,16 @@ def test_search_vectors_of_many_entries_are_filled_in_one_query_as_the_search_ex
         assert cursor.fetchone()[0] == 0
     found = {a.name for a in search_associations(Filters(q="Kultur Vollstedt"))}
     assert found == {e.name for e in entries if e.categories.exists()}
+
+
+@pytest.mark.django_db
+def test_a_register_number_already_in_use_is_left_out_not_an_error():
+    call_command("import_municipalities", "network/data/municipalities.csv", stdout=StringIO())
+    specs = demo_specs(list(Municipality.objects.select_related("amt")))
+    number = next(s.register_number for s in specs if s.register_number)
+    hohn = Municipality.objects.get(name="Hohn")  # the same Gemeinden: the same demo entries
+    AssociationFactory(name="Ein echter Verein", municipality=hohn, register_number=number)
+
+    _seed()
+
+    assert Association.objects.filter(register_number=number).count() == 1
