@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchVector
 from django.core import signing
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Value
+from django.db.models import OuterRef, Subquery, TextField, Value
+from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.text import slugify
@@ -87,23 +89,32 @@ class EntryData:
 
 
 def refresh_search_vector(*, association_ids: list[int]) -> None:
-    """Name (weight A) above description (B), municipality and categories (C); German."""
+    """Name (weight A) above description (B), municipality and categories (C); German.
+
+    One UPDATE for any number of entries (an import, the demo data, the search benchmark),
+    not one per entry."""
     if connection.vendor != "postgresql" or not association_ids:
         return
-    rows = (
-        Association.objects.filter(pk__in=association_ids)
-        .select_related("municipality")
-        .prefetch_related("categories")
+    municipality = Municipality.objects.filter(pk=OuterRef("municipality_id")).values("name")
+    categories = (
+        Category.objects.filter(associations=OuterRef("pk"))
+        .order_by()
+        .values("associations")
+        .annotate(names=StringAgg("name", " ", order_by=("order", "name")))
+        .values("names")
     )
-    for association in rows:
-        context = " ".join(
-            [association.municipality.name, *(c.name for c in association.categories.all())]
-        )
-        Association.objects.filter(pk=association.pk).update(
-            search_vector=SearchVector(Value(association.name), weight="A", config="german")
-            + SearchVector(Value(association.description), weight="B", config="german")
-            + SearchVector(Value(context), weight="C", config="german")
-        )
+    text = TextField()
+    context = Concat(
+        Subquery(municipality, output_field=text),
+        Value(" ", output_field=text),
+        Coalesce(Subquery(categories), Value("", output_field=text)),
+        output_field=text,
+    )
+    Association.objects.filter(pk__in=association_ids).update(
+        search_vector=SearchVector("name", weight="A", config="german")
+        + SearchVector("description", weight="B", config="german")
+        + SearchVector(context, weight="C", config="german")
+    )
 
 
 def refresh_opportunity_search_vector(*, opportunity: Opportunity) -> None:
