@@ -110,6 +110,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     VAR_DIR.mkdir(exist_ok=True)  # the embedded default keeps its database file here
 DATABASES["default"]["ATOMIC_REQUESTS"] = False  # services own their (short) transactions
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # The planner's price of reading a page out of order: PostgreSQL's default (4) assumes
+    # spinning disks; the portal's data is in memory or on SSD. At 4 the directory search scans
+    # every entry for a common word instead of using its indexes (3–4× the CPU; see
+    # benchmarks/directory_search.py and the README's performance section).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c random_page_cost=1.1"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

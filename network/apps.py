@@ -5,23 +5,16 @@ from django.utils.translation import gettext_lazy as _
 # Trigram word similarity needed to count as a match: 0.6 (PostgreSQL's default) misses
 # one-letter typos in short words ("Feurwehr" → "Feuerwehr" scores 0.58).
 WORD_SIMILARITY_THRESHOLD = 0.5
-# The planner's price of reading a page out of order, relative to reading the next one: 4 (the
-# default) assumes spinning disks. The directory is read from memory (or SSD), and at 4 the
-# planner scans every entry for a common word instead of using the search indexes: three to
-# four times the CPU (benchmarks/directory_search.py; README, Performance).
-RANDOM_PAGE_COST = 1.1
 
 
 def tune_search(sender, connection, **kwargs):
     """Each new PostgreSQL connection uses the directory's trigram threshold (no extra
-    query per search, and the trigram indexes stay usable with the <% operator) and plans
-    for data in memory."""
+    query per search, and the trigram indexes stay usable with the <% operator)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false), "
-                "set_config('random_page_cost', %s, false)",
-                [str(WORD_SIMILARITY_THRESHOLD), str(RANDOM_PAGE_COST)],
+                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
+                [str(WORD_SIMILARITY_THRESHOLD)],
             )
 
 

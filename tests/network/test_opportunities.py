@@ -375,7 +375,7 @@ def test_interest_without_anyone_to_answer_says_so(client, association, user):
     client.force_login(user)
     response = client.post(reverse("network:interest", args=[opportunity.pk]), {"message": "Hallo"})
     assert response.status_code == 200
-    assert "wenden Sie sich an das Büro" in response.content.decode()
+    assert "Bitte wenden Sie sich an uns." in response.content.decode()
     assert not Interest.objects.exists()
 
 
