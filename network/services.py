@@ -661,15 +661,30 @@ def merge_associations(*, survivor: Association, duplicate: Association, staff) 
 
 
 def record_staff_edit(
-    *, association: Association, staff, changes: dict[str, tuple], created: bool = False
+    *,
+    association: Association,
+    staff,
+    changes: list[tuple[str, object, object]],
+    created: bool = False,
 ) -> None:
-    """An edit in admin (already saved) joins the history as the office's, and the entry is
-    found by what it now says. `changes` is {field: (old, new)}."""
+    """An edit in admin (already saved) joins the history as the office's, one row per
+    (field, old, new), and the entry is found by what it now says."""
     with transaction.atomic():
         if created:
-            changes = {"created": ("", association.name), **changes}
-        if changes:
-            _record(association, staff, Source.STAFF, changes)
+            changes = [("created", "", association.name), *changes]
+        now = timezone.now()
+        AssociationChange.objects.bulk_create(
+            AssociationChange(
+                association=association,
+                changed_by=staff,
+                source=Source.STAFF,
+                changed_at=now,
+                field=field,
+                old_value=shown_value(old),
+                new_value=shown_value(new),
+            )
+            for field, old, new in changes
+        )
         refresh_search_vector(association_ids=[association.pk])
 
 

@@ -385,6 +385,6 @@ def test_the_command_imports_and_reports_and_a_dry_run_changes_nothing(hohn, tmp
 def test_the_command_names_the_bad_lines_and_changes_nothing(hohn, tmp_path):
     path = tmp_path / "vereine.csv"
     path.write_text(_csv(";TSV Hohn;Hohn;;x;;;", ";Chor;Nirgendwo;;x;;;"), encoding="utf-8")
-    with pytest.raises(CommandError, match="vereine.csv: Line 3"):
+    with pytest.raises(CommandError, match=r"vereine\.csv: Line 3"):
         call_command("import_associations", str(path))
     assert not Association.objects.exists()
