@@ -12,6 +12,7 @@ import secrets
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -56,14 +57,24 @@ IMPORT_KEPT_SECONDS = 60 * 60  # an uploaded file waits this long for "import no
 # --- Ämter and municipalities -----------------------------------------------------------------
 
 
+class ModelAdmin(admin.ModelAdmin):
+    """A filter value with a NUL byte (PostgreSQL refuses it in text) is answered like any
+    filter the list does not know, instead of with an error page."""
+
+    def get_changelist_instance(self, request):
+        if any("\x00" in value for _key, values in request.GET.lists() for value in values):
+            raise IncorrectLookupParameters
+        return super().get_changelist_instance(request)
+
+
 @admin.register(Amt)
-class AmtAdmin(admin.ModelAdmin):
+class AmtAdmin(ModelAdmin):
     list_display = ["name", "code", "seat"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(ModelAdmin):
     list_display = ["name", "ags", "amt", "kind", "source"]
     list_filter = ["kind", "source", "amt"]
     search_fields = ["name", "ags"]
@@ -367,7 +378,7 @@ class OpportunityInline(admin.TabularInline):
 
 
 @admin.register(Association)
-class AssociationAdmin(DecisionsMixin, admin.ModelAdmin):
+class AssociationAdmin(DecisionsMixin, ModelAdmin):
     form = AssociationForm
     list_display = [
         "name",
@@ -705,7 +716,11 @@ class AssociationAdmin(DecisionsMixin, admin.ModelAdmin):
     def export_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        changelist = self.get_changelist_instance(request)  # the list's filters and search
+        try:
+            changelist = self.get_changelist_instance(request)  # the list's filters and search
+        except IncorrectLookupParameters:
+            # As the list itself answers a filter it does not know.
+            return HttpResponseRedirect(reverse("admin:network_association_changelist") + "?e=1")
         return _csv_response(changelist.get_queryset(request))
 
     def import_view(self, request):
@@ -838,7 +853,7 @@ def _field_changes(form) -> list[tuple]:
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ModelAdmin):
     list_display = ["name", "name_en", "slug", "order", "association_count"]
     search_fields = ["name", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -859,7 +874,7 @@ class RepresentativeAdminForm(RepresentativeForm):
 
 
 @admin.register(Representative)
-class RepresentativeAdmin(admin.ModelAdmin):
+class RepresentativeAdmin(ModelAdmin):
     form = RepresentativeAdminForm
     list_display = ["association", "user", "created_at"]
     search_fields = ["association__name", "user__email", "user__last_name"]
@@ -899,7 +914,7 @@ class RepresentativeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(DecisionsMixin, admin.ModelAdmin):
+class ClaimAdmin(DecisionsMixin, ModelAdmin):
     list_display = ["association", "user", "status", "created_at", "code_sent_at", "decided_at"]
     list_filter = ["status"]
     search_fields = ["association__name", "user__email", "user__last_name"]
@@ -937,7 +952,7 @@ class ClaimAdmin(DecisionsMixin, admin.ModelAdmin):
 
 
 @admin.register(ChangeRequest)
-class ChangeRequestAdmin(DecisionsMixin, admin.ModelAdmin):
+class ChangeRequestAdmin(DecisionsMixin, ModelAdmin):
     list_display = ["association", "requested_by", "status", "created_at", "decided_at"]
     list_filter = ["status"]
     search_fields = ["association__name", "requested_by__email"]
@@ -1039,7 +1054,7 @@ def _association_link(association):
 
 
 @admin.register(AssociationChange)
-class AssociationChangeAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class AssociationChangeAdmin(ReadOnlyMixin, ModelAdmin):
     list_display = ["changed_at", "association", "field", "old_short", "new_short", "source"]
     list_filter = ["source", "field"]
     search_fields = ["association__name", "field", "old_value", "new_value"]
@@ -1073,7 +1088,7 @@ def _short(text: str, limit: int = 80) -> str:
 
 
 @admin.register(Invitation)
-class InvitationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class InvitationAdmin(ReadOnlyMixin, ModelAdmin):
     """Delete an invitation to withdraw it; its link (only a hash is stored) is never shown."""
 
     list_display = ["email", "association", "invited_by", "created_at", "expires_at", "accepted_at"]
@@ -1084,7 +1099,7 @@ class InvitationAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(admin.ModelAdmin):
+class OpportunityAdmin(ModelAdmin):
     list_display = ["title", "association", "municipality", "commitment", "starts_on", "ends_on"]
     list_filter = ["commitment", "remote", "category"]
     search_fields = ["title", "association__name"]
@@ -1098,7 +1113,7 @@ class OpportunityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Interest)
-class InterestAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class InterestAdmin(ReadOnlyMixin, ModelAdmin):
     """A volunteer's message and address: personal data, for Vernetzung only."""
 
     list_display = ["opportunity", "association", "user", "created_at"]

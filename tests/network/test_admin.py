@@ -727,3 +727,13 @@ def test_a_hostile_upload_gets_a_message_not_an_error_page(client, networker):
         response = client.post(f"{ADMIN}association/import/", {"file": upload})
         assert response.status_code == 200
     assert not Association.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    ["?gibtsnicht=1", "?status__exact=%00", "?o=99", "?q=%27%22%3C%00%25", "?p=-1"],
+)
+def test_hostile_list_parameters_never_end_in_an_error_page(client, networker, directory, query):
+    for page in ("association/export/", "association/", "association/moderation/"):
+        assert client.get(f"{ADMIN}{page}{query}").status_code in (200, 302), page
