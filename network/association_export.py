@@ -7,6 +7,9 @@ import reads semicolons and commas alike, so an exported list can be edited and 
 A cell that starts with = + - @, a tab or a carriage return would run as a formula when the file
 is opened (CSV injection), so it gets a leading apostrophe, as does a cell that starts with an
 apostrophe; the import removes exactly that one apostrophe again.
+
+Duplicates merged away and rejected proposals are left out: they are no entries of the
+directory (only kept for their history), and imported back they would become entries again.
 """
 
 import codecs
@@ -51,6 +54,10 @@ def write_csv(queryset, stream) -> None:
     stream.write(codecs.BOM_UTF8.decode())
     writer = csv.writer(stream, delimiter=DELIMITER, lineterminator="\r\n")
     associations = (
-        queryset.select_related("municipality").prefetch_related("categories").order_by("name")
+        queryset.exclude(status=Association.Status.REJECTED)
+        .exclude(hidden_reason=Association.HiddenReason.MERGED)
+        .select_related("municipality")
+        .prefetch_related("categories")
+        .order_by("name")
     )
     writer.writerows(rows(associations))

@@ -324,9 +324,7 @@ def _plan(rows: list[dict], references: _References, problems: Problems, *, lock
     by_number = {e["register_number"]: e for e in existing if e["register_number"]}
     by_name: dict[tuple, list] = {}
     for entry in existing:
-        if entry["hidden_reason"] != Association.HiddenReason.MERGED and entry["status"] != (
-            Association.Status.REJECTED
-        ):
+        if entry["status"] != Association.Status.REJECTED:  # a refused proposal is no entry
             by_name.setdefault((entry["name"].lower(), entry["municipality_id"]), []).append(entry)
     matched = {}
     for row in rows:
@@ -417,7 +415,19 @@ def _match(row: dict, by_number: dict, by_name: dict, problems: Problems) -> dic
             )
             return None
         return entry
-    candidates = by_name.get((row["name"].lower(), row["municipality"].pk), [])
+    named = by_name.get((row["name"].lower(), row["municipality"].pk), [])
+    candidates = [e for e in named if e["hidden_reason"] != Association.HiddenReason.MERGED]
+    if named and not candidates:
+        # A new entry would bring back the duplicate the office merged away.
+        problems.add(
+            line,
+            _(
+                "%(name)s in this Gemeinde was merged into another entry: use that entry's "
+                "name or register number, or leave the line out"
+            )
+            % {"name": row["name"]},
+        )
+        return None
     if len(candidates) > 1:
         problems.add(
             line,

@@ -280,8 +280,26 @@ def test_a_merged_entry_is_not_updated_and_its_number_is_named(hohn):
     )
     errors = _errors(_csv("VR 8;Alt;Hohn;;x;;;"))
     assert "belongs to Alt, a merged entry" in errors[0]
-    # Without the number, the merged entry is not matched by its name either: a new one.
-    assert _counts(_import(_csv(";Alt;Hohn;;x;;;"))) == (1, 0, 0)
+    # Nor by its name: a new entry would bring the duplicate back.
+    errors = _errors(_csv(";alt;Hohn;;x;;;"))
+    assert "alt in this Gemeinde was merged into another entry" in errors[0]
+    assert Association.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_rejected_proposal_of_the_same_name_does_not_stop_a_new_entry(hohn):
+    AssociationFactory(name="Chor", municipality=hohn, status=Association.Status.REJECTED)
+    assert _counts(_import(_csv(";Chor;Hohn;;x;;;"))) == (1, 0, 0)
+
+
+@pytest.mark.django_db
+def test_the_export_leaves_out_merged_duplicates_and_rejected_proposals(hohn):
+    AssociationFactory(name="Bleibt", municipality=hohn)
+    AssociationFactory(name="Versteckt", municipality=hohn, status=Association.Status.HIDDEN)
+    AssociationFactory(name="Doppelt", municipality=hohn, status="hidden", hidden_reason="merged")
+    AssociationFactory(name="Abgelehnt", municipality=hohn, status=Association.Status.REJECTED)
+    text = _export(Association.objects.all())
+    assert [line.split(";")[1] for line in text.splitlines()[1:]] == ["Bleibt", "Versteckt"]
 
 
 @pytest.mark.django_db
