@@ -13,6 +13,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -59,10 +60,16 @@ IMPORT_KEPT_SECONDS = 60 * 60  # an uploaded file waits this long for "import no
 
 class ModelAdmin(admin.ModelAdmin):
     """A filter value with a NUL byte (PostgreSQL refuses it in text) is answered like any
-    filter the list does not know, instead of with an error page."""
+    filter the list does not know, instead of with an error page. (The search term has its
+    own check: Django shows a message and lists everything.)"""
 
     def get_changelist_instance(self, request):
-        if any("\x00" in value for _key, values in request.GET.lists() for value in values):
+        if any(
+            "\x00" in value
+            for key, values in request.GET.lists()
+            if key != SEARCH_VAR
+            for value in values
+        ):
             raise IncorrectLookupParameters
         return super().get_changelist_instance(request)
 
