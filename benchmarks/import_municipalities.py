@@ -7,7 +7,7 @@ to use (its role must be allowed to create databases):
         .venv/bin/python benchmarks/import_municipalities.py [ROWS ...]
 
 It creates the database kloormokers_bench_import (dropping a leftover one of that name), migrates
-it, imports generated files through network.services.import_municipalities and drops the
+it, imports generated files through network.municipality_import.import_municipalities and drops the
 database again. Per size it times three imports of one file: the first (every row created), the
 same file again (every row unchanged) and a copy with every row's coordinates moved (every row
 updated). A script to run on purpose, not a test.
@@ -79,7 +79,7 @@ def _generate(path: Path, count: int, *, shift: float) -> None:
 
 
 def _timed(count: int, label: str, path: Path, expected: str) -> None:
-    from network.services import import_municipalities
+    from network.municipality_import import import_municipalities
 
     started = time.perf_counter()
     report = import_municipalities(municipalities=path)

@@ -6,7 +6,9 @@ With DATABASE_URL, REDIS_URL and EMAIL_URL set it runs on PostgreSQL, Redis and 
 Every variable is documented in .env.example and the README.
 """
 
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -35,6 +37,11 @@ if not DEBUG:
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The portal's public address, for links in mails sent outside a request (reminders).
+PORTAL_URL = env.str(
+    "PORTAL_URL",
+    default="http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0]}",
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -45,6 +52,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # full-text and trigram search (PostgreSQL; inert on SQLite)
     "allauth",
     # allauth.account and allauth.mfa, with distinct German names in admin
     "accounts.allauth_apps.AllauthAccountConfig",
@@ -103,6 +111,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     VAR_DIR.mkdir(exist_ok=True)  # the embedded default keeps its database file here
 DATABASES["default"]["ATOMIC_REQUESTS"] = False  # services own their (short) transactions
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # The planner's price of reading a page out of order: PostgreSQL's default (4) assumes
+    # spinning disks; the portal's data is in memory or on SSD. At 4 the directory search scans
+    # every entry for a common word instead of using its indexes (3–4× the CPU; see
+    # benchmarks/directory_search.py and the README's performance section).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c random_page_cost=1.1"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -143,6 +157,15 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 60 * 60,
     },
     # Expired sessions (and those of deleted people) leave the database: clearsessions.
+    # Directory: ask representatives to confirm old entries; hide what stays unconfirmed.
+    "network-request-confirmations": {
+        "task": "network.tasks.request_confirmations",
+        "schedule": 6 * 60 * 60,
+    },
+    "network-hide-stale-entries": {
+        "task": "network.tasks.hide_stale_entries",
+        "schedule": 6 * 60 * 60,
+    },
     "accounts-clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": 6 * 60 * 60,
@@ -241,6 +264,12 @@ ACCOUNT_RATE_LIMITS = {  # allauth's defaults, stated so they are visible and tu
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
     "barrier_report": "5/10m/ip",  # our own: the public barrier-report form
+    # Our own, per person: each of these sends mail (to the office, to an association's
+    # published address, to an invited address, to the representatives).
+    "network_proposal": "10/d/user",
+    "network_claim": "5/h/user,20/d/user",
+    "network_invitation": "10/h/user",
+    "opportunity_interest": "5/h/user,20/d/user",
 }
 # Behind a reverse proxy the client's address is in X-Forwarded-For; without this every
 # visitor would share one rate-limit bucket (the proxy's address).
@@ -286,6 +315,47 @@ STORAGES = {
     },
 }
 
+# --- Directory map (network) -------------------------------------------------------------
+# Leaflet loads map tiles from this server (Leaflet's URL template: {z}/{x}/{y}, optionally {s}
+# for subdomains and {r} for retina). Empty: the markers on a plain background, nothing loaded
+# from another host (the tests run so). The CSP allows images from exactly this host.
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="© OpenStreetMap-Mitwirkende")
+MAP_CENTER_LAT = env.float("MAP_CENTER_LAT", default=54.3)
+MAP_CENTER_LON = env.float("MAP_CENTER_LON", default=9.75)
+MAP_CENTER_ZOOM = env.int("MAP_CENTER_ZOOM", default=9)
+
+
+def _tile_hosts(url: str) -> list[str]:
+    """The CSP source of the tile server: scheme and host ({s} subdomains as a wildcard)."""
+    if not url:
+        return []
+    parsed = urlsplit(url)
+    host = parsed.netloc.replace("{s}", "*")
+    if (
+        parsed.scheme not in ("https", "http")
+        or not host
+        or re.search(r"[{}\s'\";,@]", host)
+        or ("*" in host and not (host.startswith("*.") and "*" not in host[1:]))
+    ):
+        raise ImproperlyConfigured(
+            f"MAP_TILE_URL ({url!r}) must be an http(s) address of a tile server, e.g. "
+            "https://tile.openstreetmap.org/{z}/{x}/{y}.png, or empty for a map without tiles."
+        )
+    if not DEBUG and parsed.scheme != "https":
+        raise ImproperlyConfigured(f"MAP_TILE_URL ({url!r}) must use https in production.")
+    return [f"{parsed.scheme}://{host}"]
+
+
+MAP_TILE_HOSTS = _tile_hosts(MAP_TILE_URL)
+if not -90 <= MAP_CENTER_LAT <= 90 or not -180 <= MAP_CENTER_LON <= 180:
+    raise ImproperlyConfigured(
+        f"MAP_CENTER_LAT ({MAP_CENTER_LAT}) and MAP_CENTER_LON ({MAP_CENTER_LON}) must be "
+        "a latitude (-90 … 90) and a longitude (-180 … 180)."
+    )
+if not 0 <= MAP_CENTER_ZOOM <= 19:
+    raise ImproperlyConfigured(f"MAP_CENTER_ZOOM ({MAP_CENTER_ZOOM}) must be between 0 and 19.")
+
 # --- Security -----------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -308,7 +378,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        # The map's tile server and nothing else (MAP_TILE_URL, below).
+        "img-src": [SELF, "data:", *MAP_TILE_HOSTS],
         "font-src": [SELF],
         "connect-src": [SELF],
         "form-action": [SELF],
@@ -325,6 +396,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- Directory (network) ------------------------------------------------------------------
+# Entries are confirmed as current at least this often; unconfirmed ones are hidden after
+# the grace period; the confirmation link in the mail is valid this long.
+NETWORK_CONFIRMATION_INTERVAL_DAYS = env.int("NETWORK_CONFIRMATION_INTERVAL_DAYS", default=365)
+NETWORK_CONFIRMATION_GRACE_DAYS = env.int("NETWORK_CONFIRMATION_GRACE_DAYS", default=42)
+NETWORK_CONFIRMATION_LINK_DAYS = env.int("NETWORK_CONFIRMATION_LINK_DAYS", default=60)
 
 # --- County ---------------------------------------------------------------------------------
 # Defaults for the staff-editable site configuration (admin → Portal → Site configuration).

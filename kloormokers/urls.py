@@ -26,6 +26,7 @@ urlpatterns = [
     path("konto/", include("accounts.urls")),
     path("konto/", include("allauth.urls")),
     path("", include("mailings.urls")),
+    path("", include("network.urls")),
     re_path(rf"^(?P<slug>{PAGE_SLUGS})/$", portal_views.page, name="page"),
 ]
 

@@ -1,567 +1,897 @@
-"""Loading the county's municipalities and Ämter from CSV: validate all, then write all.
+"""The directory's rules: proposing, claiming, editing, reviewing, keeping entries current.
 
-Every problem is reported with the physical line of the file (as an editor counts lines: at
-"\\n" only, a record that spans lines by the line it starts on), and a file with any problem
-changes nothing. The write phase reads the existing rows once, decides in Python what is new,
-changed or unchanged, and writes in bulk inside one transaction.
+Each function is one transaction. Rows whose state a rule depends on are locked first
+(select_for_update) and re-checked; database constraints back every invariant. Mails are
+queued in the same transaction (network.emails → the outbox).
 """
 
-import codecs
-import csv
-import io
-import re
-import unicodedata
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import NamedTuple
+import secrets
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 
-from django.db import DataError, IntegrityError, connection, transaction
+from django.conf import settings
+from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.search import SearchVector
+from django.core import signing
+from django.db import IntegrityError, connection, transaction
+from django.db.models import OuterRef, Q, Subquery, TextField, Value
+from django.db.models.functions import Coalesce, Concat
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from .exceptions import ImportFileError
-from .models import Amt, Municipality
+from . import emails
+from .exceptions import DirectoryError
+from .models import (
+    Association,
+    AssociationChange,
+    Category,
+    ChangeRequest,
+    Claim,
+    Interest,
+    Invitation,
+    Municipality,
+    Opportunity,
+    Representative,
+)
 
-# Required columns; the optional ones are lat, lon, source and seat (see _*_columns below).
-MUNICIPALITY_COLUMNS = {"ags", "name", "amt", "kind"}
-AMT_COLUMNS = {"code", "name"}
+Source = AssociationChange.Source
 
-# Refused in every field: control and format characters and the line and paragraph separators
-# (NUL, a quoted line break, U+2028, soft hyphens, zero-width characters, a BOM in the middle).
-FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
-# A spreadsheet runs a cell that starts with one of these as a formula when the data is exported
-# and opened again. Names, seats and Ämter never start so; numbers and keys have their own rules.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# A file with problems on thousands of lines is reported by its first lines and a count.
-MAX_REPORTED_LINES = 100
-CREATE_BATCH_SIZE = 2000
+# Shown and saved at once; anything else a representative may change waits for the office.
+DESCRIPTIVE_FIELDS = (
+    "description",
+    "street",
+    "postal_code",
+    "meeting_place",
+    "meeting_times",
+    "contact_name",
+    "email",
+    "phone",
+    "website",
+    "seeks_volunteers",
+    "latitude",
+    "longitude",
+)
+REVIEWED_FIELDS = ("name", "categories", "municipality")
 
-MUNICIPALITY_FIELDS = ("ags", "name", "amt", "kind", "latitude", "longitude", "source")
-
-
-@dataclass
-class ImportReport:
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-
-
-def import_municipalities(*, municipalities: Path, amter: Path | None = None) -> ImportReport:
-    """Create or update Ämter and municipalities in bulk; a malformed file changes nothing."""
-    amt_rows = _read_amter(amter) if amter else []
-    known_amter = {row["name"] for row in amt_rows} or None
-    municipality_rows = _read_municipalities(municipalities, known_amter)
-    report = ImportReport()
-    try:
-        with transaction.atomic():
-            _lock_reference_data()
-            amter_plan, amt_ids = _plan_amter(amt_rows, path=amter, report=report)
-            municipality_plan = _plan_municipalities(
-                municipality_rows,
-                amter_plan=amter_plan,
-                amt_ids=amt_ids,
-                path=municipalities,
-                report=report,
-            )
-            _write_amter(amter_plan, amt_ids)
-            _write_municipalities(municipality_plan, amt_ids)
-    except (IntegrityError, DataError) as exc:
-        # The checks above should leave the database nothing to refuse; if it still does
-        # (another writer, a rule added later), the transaction is rolled back as a whole.
-        raise ImportFileError(
-            [
-                _("The database refused the import, so nothing was changed (%(detail)s).")
-                % {"detail": str(exc).splitlines()[0]}
-            ]
-        ) from exc
-    return report
+CLAIM_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read from a mail
+CLAIM_CODE_LENGTH = 8
+CLAIM_CODE_MAX_ATTEMPTS = 5
+CLAIM_CODE_VALID = timedelta(days=7)
+INVITATION_VALID = timedelta(days=14)
+FRESHNESS_SALT = "network.freshness"
 
 
-# --- Writing ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class EntryData:
+    """What a person may set on an entry (never status, verification or representatives)."""
+
+    name: str
+    description: str
+    municipality: Municipality
+    categories: list[Category]
+    street: str = ""
+    postal_code: str = ""
+    meeting_place: str = ""
+    meeting_times: str = ""
+    contact_name: str = ""
+    email: str = ""
+    phone: str = ""
+    website: str = ""
+    seeks_volunteers: bool = False
+    latitude: float | None = None
+    longitude: float | None = None
 
 
-@dataclass
-class _Plan:
-    create: list = field(default_factory=list)
-    update: list = field(default_factory=list)  # (pk, values)
-    fields: set[str] = field(default_factory=set)  # every field that changes in an update
+# --- Search vectors ---------------------------------------------------------------------------
 
 
-def _lock_reference_data() -> None:
-    """Keep other writers out of both tables until commit, so what was read stays true."""
-    if connection.vendor != "postgresql":
-        return  # SQLite, the single-user embedded default, has no table locks
-    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in (Amt, Municipality))
-    with connection.cursor() as cursor:
-        # Readers go on; writers (and a second import) wait until this import commits.
-        cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
+def refresh_search_vector(*, association_ids: list[int]) -> None:
+    """Name (weight A) above description (B), municipality and categories (C); German.
 
-
-def _plan_amter(
-    rows: list[dict], *, path: Path | None, report: ImportReport
-) -> tuple[_Plan, dict[str, int | None]]:
-    """Decide per Amt row: create, update or leave; a code another Amt has is a clash."""
-    existing = {
-        name: (pk, code, seat)
-        for pk, name, code, seat in Amt.objects.values_list("pk", "name", "code", "seat")
-    }
-    code_holders = {code: name for name, (_pk, code, _seat) in existing.items() if code}
-    amt_ids: dict[str, int | None] = {name: pk for name, (pk, _c, _s) in existing.items()}
-    plan, problems = _Plan(), _Problems(path)
-    for row in rows:
-        values = {"code": row["code"], "name": row["name"], "seat": row["seat"]}
-        holder = code_holders.get(values["code"]) if values["code"] else None
-        if holder is not None and holder != values["name"]:
-            # Also when that Amt gets another code in this same file: the database checks
-            # each row as it is written, so swapped codes take two imports.
-            problems.add(
-                row["line"],
-                _("clashes with an existing entry: the Amt code %(code)s belongs to %(other)s")
-                % {"code": values["code"], "other": holder},
-            )
-            continue
-        label = f"Amt {values['name']}"
-        current = existing.get(values["name"])
-        if current is None:
-            plan.create.append(Amt(**values))
-            amt_ids[values["name"]] = None  # known once created
-            report.created.append(label)
-            continue
-        pk, code, seat = current
-        changed = [name for name, old in (("code", code), ("seat", seat)) if values[name] != old]
-        if not changed:
-            report.unchanged.append(label)
-            continue
-        plan.update.append((pk, values))
-        plan.fields.update(changed)
-        report.updated.append(label)
-    problems.raise_if_any()
-    return plan, amt_ids
-
-
-def _plan_municipalities(
-    rows: list[dict],
-    *,
-    amter_plan: _Plan,
-    amt_ids: dict[str, int | None],
-    path: Path,
-    report: ImportReport,
-) -> _Plan:
-    """Decide per row: create, update or leave, matching by AGS if known, else by name."""
-    lookups = ["pk", *("amt__name" if name == "amt" else name for name in MUNICIPALITY_FIELDS)]
-    existing = list(Municipality.objects.values_list(*lookups))
-    by_ags = {current[1]: current for current in existing if current[1]}
-    by_name = {current[2]: current for current in existing}
-    claimed: dict[int, int] = {}  # pk of an existing municipality -> the line that updates it
-    plan, problems = _Plan(), _Problems(path)
-    for row in rows:
-        line = row["line"]
-        values = {name: row[name] for name in MUNICIPALITY_FIELDS}
-        if values["amt"] and values["amt"] not in amt_ids:
-            # Without an Ämter file, an Amt named by a municipality is created by name.
-            amter_plan.create.append(Amt(name=values["amt"]))
-            amt_ids[values["amt"]] = None
-            report.created.append(f"Amt {values['amt']}")
-        # A key added later to a known municipality: not found by key, found by name.
-        current = (by_ags.get(values["ags"]) if values["ags"] else None) or by_name.get(
-            values["name"]
-        )
-        if current is None:
-            # Neither its key nor its name is taken (both are unique within the file).
-            plan.create.append(values)
-            report.created.append(values["name"])
-            continue
-        pk = current[0]
-        if pk in claimed:
-            problems.add(
-                line,
-                _("refers to the same municipality (%(name)s) as line %(other)d")
-                % {"name": current[2], "other": claimed[pk]},
-            )
-            continue
-        claimed[pk] = line
-        holder = by_name.get(values["name"])
-        if holder is not None and holder[0] != pk:
-            # Also when that municipality is renamed in this same file (see _plan_amter).
-            # Its key cannot clash: a key that exists is always matched by that key.
-            problems.add(
-                line,
-                _(
-                    "clashes with an existing entry: the name %(name)s belongs to another "
-                    "municipality"
-                )
-                % {"name": values["name"]},
-            )
-            continue
-        changed = [
-            name
-            for name, old in zip(MUNICIPALITY_FIELDS, current[1:], strict=True)
-            if values[name] != old
-        ]
-        if not changed:
-            report.unchanged.append(values["name"])
-            continue
-        plan.update.append((pk, values))
-        plan.fields.update(changed)
-        report.updated.append(values["name"])
-    problems.raise_if_any()
-    return plan
-
-
-def _write_amter(plan: _Plan, amt_ids: dict[str, int | None]) -> None:
-    for amt in Amt.objects.bulk_create(plan.create, batch_size=CREATE_BATCH_SIZE):
-        amt_ids[amt.name] = amt.pk
-    _update_in_bulk(Amt, [Amt(pk=pk, **values) for pk, values in plan.update], plan.fields)
-
-
-def _write_municipalities(plan: _Plan, amt_ids: dict[str, int | None]) -> None:
-    def build(values: dict, pk: int | None = None) -> Municipality:
-        values = dict(values)
-        amt = values.pop("amt")
-        return Municipality(pk=pk, amt_id=amt_ids[amt] if amt else None, **values)
-
-    Municipality.objects.bulk_create(
-        [build(values) for values in plan.create], batch_size=CREATE_BATCH_SIZE
-    )
-    _update_in_bulk(Municipality, [build(values, pk) for pk, values in plan.update], plan.fields)
-
-
-def _update_in_bulk(model, objects: list, fields: set[str]) -> None:
-    """One UPDATE by primary key, sent for all objects at once (psycopg pipelines it).
-
-    Django's bulk_update builds a CASE expression per row and field in Python: about 3,000
-    rows a second. The same statement repeated with parameters is many times faster and
-    plain SQL on every database.
-    """
-    if not objects:
+    One UPDATE for any number of entries (an import, the demo data, the search benchmark),
+    not one per entry."""
+    if connection.vendor != "postgresql" or not association_ids:
         return
-    meta = model._meta
-    columns = [meta.get_field(name) for name in sorted(fields)]
-    quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(column.column)} = %s" for column in columns)
-    # Only names from the model's own metadata go into the text; every value is a parameter.
-    table, key = quote(meta.db_table), quote(meta.pk.column)
-    sql = f"UPDATE {table} SET {assignments} WHERE {key} = %s"  # noqa: S608 - names only
-    params = [
-        [
-            *(
-                column.get_db_prep_save(getattr(obj, column.attname), connection)
-                for column in columns
-            ),
-            obj.pk,
-        ]
-        for obj in objects
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
-
-
-# --- Reading and validating ---------------------------------------------------------------
-
-
-class _Column(NamedTuple):
-    max_length: int | None  # None: a number, checked by its own rule
-    free_text: bool = False  # a name: must not look like a spreadsheet formula
-
-
-def _max_length(model, name: str) -> int:
-    return model._meta.get_field(name).max_length
-
-
-def _municipality_columns() -> dict[str, _Column]:
-    return {
-        "ags": _Column(_max_length(Municipality, "ags")),
-        "name": _Column(_max_length(Municipality, "name"), free_text=True),
-        "amt": _Column(_max_length(Amt, "name"), free_text=True),
-        "kind": _Column(_max_length(Municipality, "kind")),
-        "lat": _Column(None),
-        "lon": _Column(None),
-        "source": _Column(_max_length(Municipality, "source")),
-    }
-
-
-def _amt_columns() -> dict[str, _Column]:
-    return {
-        "code": _Column(_max_length(Amt, "code")),
-        "name": _Column(_max_length(Amt, "name"), free_text=True),
-        "seat": _Column(_max_length(Amt, "seat"), free_text=True),
-    }
-
-
-class _Problems:
-    """The problems of one file by line, raised together as one ImportFileError."""
-
-    def __init__(self, path: Path | None):
-        self.file = Path(path).name if path else ""
-        self.by_line: dict[int, list[str]] = {}
-
-    def add(self, line: int, problem: str) -> None:
-        self.by_line.setdefault(line, []).append(problem)
-
-    def __contains__(self, line: int) -> bool:
-        return line in self.by_line
-
-    def raise_if_any(self) -> None:
-        error = self.error()
-        if error is not None:
-            raise error
-
-    def error(self) -> ImportFileError | None:
-        if not self.by_line:
-            return None
-        lines = sorted(self.by_line)
-        errors = [
-            f"{self.file}: "
-            + _("Line %(line)d: %(problems)s.")
-            % {"line": line, "problems": "; ".join(self.by_line[line])}
-            for line in lines[:MAX_REPORTED_LINES]
-        ]
-        if len(lines) > MAX_REPORTED_LINES:
-            errors.append(
-                f"{self.file}: "
-                + _("… and %(count)d more lines with problems.")
-                % {"count": len(lines) - MAX_REPORTED_LINES}
-            )
-        return ImportFileError(errors)
-
-
-def _read_text(path: Path, problems: _Problems) -> str:
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise ImportFileError(
-            [_("%(file)s: cannot be read (%(error)s).") % {"file": path, "error": exc}]
-        ) from exc
-    data = data.removeprefix(codecs.BOM_UTF8)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        problems.add(
-            data.count(b"\n", 0, exc.start) + 1,
-            _("not UTF-8 text (byte %(byte)s); save the file as UTF-8")
-            % {"byte": data[exc.start : exc.start + 1].hex()},
-        )
-        raise problems.error() from exc
-
-
-def _read_rows(
-    path: Path, columns: dict[str, _Column], required: set[str], problems: _Problems
-) -> list[dict]:
-    """The file's records as dicts with a "line"; a field with a problem is None."""
-    text = _read_text(path, problems)
-    # Lines end at "\n" only (not at a lone "\r", U+2028 or the other breaks str.splitlines()
-    # knows), so reader.line_num counts lines as an editor does; nothing is translated.
-    reader = csv.reader(io.StringIO(text, newline="\n"), strict=True)
-    try:
-        header = next(reader, [])
-    except csv.Error as exc:
-        problems.add(1, _("the header cannot be read as CSV (%(error)s)") % {"error": exc})
-        header = []
-    _check_header(header, columns, required, problems)
-    problems.raise_if_any()
-    rows, end = [], reader.line_num
-    try:
-        for fields in reader:
-            line, end = end + 1, reader.line_num  # a record starts after the last one ended
-            if not fields:
-                continue  # an empty line
-            if len(fields) != len(header):
-                problems.add(
-                    line,
-                    _("wrong number of fields (%(found)d instead of %(expected)d)")
-                    % {"found": len(fields), "expected": len(header)},
-                )
-                continue
-            row = {"line": line}
-            for name, value in zip(header, fields, strict=True):
-                row[name] = _clean(
-                    value, name=name, column=columns[name], line=line, problems=problems
-                )
-            rows.append(row)
-    except csv.Error as exc:
-        problems.add(
-            end + 1,
-            _("cannot be read as CSV (%(error)s); the lines after it were not checked")
-            % {"error": str(exc).split(" - ")[0]},  # without Python's hint about open()
-        )
-    return rows
-
-
-def _check_header(
-    header: list[str], columns: dict[str, _Column], required: set[str], problems: _Problems
-) -> None:
-    seen = set()
-    for name in header:
-        if name in seen:
-            problems.add(1, _("the column %(column)s appears twice") % {"column": _shown(name)})
-        seen.add(name)
-    missing = required - seen
-    if missing:
-        problems.add(1, _("missing columns: %(columns)s") % {"columns": ", ".join(sorted(missing))})
-    unknown = [name for name in dict.fromkeys(header) if name not in columns]
-    if unknown:
-        # Refused rather than ignored: a misspelt "Lat" would otherwise drop the coordinates.
-        problems.add(
-            1,
-            _("unknown columns: %(columns)s (allowed: %(allowed)s)")
-            % {
-                "columns": ", ".join(_shown(name) for name in unknown),
-                "allowed": ", ".join(columns),
-            },
-        )
-
-
-def _clean(value: str, *, name: str, column: _Column, line: int, problems: _Problems):
-    """The field without surrounding spaces, or None after adding its problem."""
-    character = _forbidden_character(value)
-    if character is not None:
-        problems.add(
-            line,
-            _("%(column)s contains a line break or another control character (%(code)s)")
-            % {"column": name, "code": f"U+{ord(character):04X}"},
-        )
-        return None
-    value = value.strip()
-    if column.max_length is not None and len(value) > column.max_length:
-        problems.add(
-            line,
-            _("%(column)s is longer than %(max)d characters")
-            % {"column": name, "max": column.max_length},
-        )
-        return None
-    if column.free_text and value.startswith(FORMULA_START):
-        problems.add(
-            line,
-            _('%(column)s starts with "%(start)s", which a spreadsheet would run as a formula')
-            % {"column": name, "start": value[0]},
-        )
-        return None
-    return value
-
-
-def _forbidden_character(value: str) -> str | None:
-    if value.isprintable():  # fast path: every forbidden character is non-printable
-        return None
-    for character in value:
-        if unicodedata.category(character) in FORBIDDEN_CATEGORIES:
-            return character
-    return None
-
-
-def _shown(value: str, limit: int = 40) -> str:
-    """A header name fit to print: quoted, shortened, control characters escaped."""
-    short = value if len(value) <= limit else value[:limit] + "…"
-    escaped = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in short)
-    return f'"{escaped}"'
-
-
-def _read_amter(path: Path) -> list[dict]:
-    problems = _Problems(path)
-    rows = _read_rows(path, _amt_columns(), AMT_COLUMNS, problems)
-    result, names, codes = [], {}, {}
-    for row in rows:
-        line, name, code = row["line"], row["name"], row["code"]
-        if name == "":
-            problems.add(line, _("the name is empty"))
-        elif name is not None:
-            if name in names:
-                problems.add(
-                    line,
-                    _("%(name)s appears twice (also in line %(other)d)")
-                    % {"name": name, "other": names[name]},
-                )
-            names.setdefault(name, line)
-        if code:
-            if not re.fullmatch(r"[0-9]{9}", code):
-                problems.add(line, _("the Amt code must have nine digits"))
-            elif code in codes:
-                problems.add(
-                    line,
-                    _("the Amt code %(code)s appears twice (also in line %(other)d)")
-                    % {"code": code, "other": codes[code]},
-                )
-            codes.setdefault(code, line)
-        if line not in problems:
-            result.append({"line": line, "code": code, "name": name, "seat": row.get("seat", "")})
-    problems.raise_if_any()
-    return result
-
-
-def _read_municipalities(path: Path, known_amter: set[str] | None) -> list[dict]:
-    problems = _Problems(path)
-    rows = _read_rows(
-        path,
-        _municipality_columns(),
-        MUNICIPALITY_COLUMNS,
-        problems,
+    municipality = Municipality.objects.filter(pk=OuterRef("municipality_id")).values("name")
+    categories = (
+        Category.objects.filter(associations=OuterRef("pk"))
+        .order_by()
+        .values("associations")
+        .annotate(names=StringAgg("name", " ", order_by=("order", "name")))
+        .values("names")
     )
-    result, names, keys = [], {}, {}
-    kinds = set(Municipality.Kind.values)
-    sources = set(Municipality.Source.values)
-    for row in rows:
-        line, name, ags, source = row["line"], row["name"], row["ags"], row.get("source", "")
-        if name == "":
-            problems.add(line, _("the name is empty"))
-        if ags and not re.fullmatch(r"[0-9]{8}", ags):
-            problems.add(line, _("the key (AGS) must have eight digits"))
-        if row["kind"] is not None and row["kind"] not in kinds:
-            problems.add(
-                line, _("the kind must be one of: %(kinds)s") % {"kinds": ", ".join(sorted(kinds))}
-            )
-        if source and source not in sources:
-            problems.add(line, _("unknown source %(source)s") % {"source": source})
-        amt = row["amt"]
-        if known_amter is not None and amt and amt not in known_amter:
-            problems.add(line, _("unknown Amt %(amt)s") % {"amt": amt})
-        latitude, longitude = row.get("lat", ""), row.get("lon", "")
-        coordinates = (None, None)
-        if latitude is not None and longitude is not None:
-            coordinates = _coordinates(latitude, longitude)
-            if coordinates is False:
-                problems.add(
-                    line,
-                    _("latitude and longitude must both be numbers in range, or both empty"),
-                )
-        if name:
-            if name in names:
-                problems.add(
-                    line,
-                    _("%(name)s appears twice (also in line %(other)d)")
-                    % {"name": name, "other": names[name]},
-                )
-            names.setdefault(name, line)
-        if ags:
-            if ags in keys:
-                problems.add(
-                    line,
-                    _("the key %(ags)s appears twice (also in line %(other)d)")
-                    % {"ags": ags, "other": keys[ags]},
-                )
-            keys.setdefault(ags, line)
-        if line in problems:
-            continue
-        result.append(
-            {
-                "line": line,
-                "ags": ags,
-                "name": name,
-                "amt": amt or None,
-                "kind": row["kind"],
-                "latitude": coordinates[0],
-                "longitude": coordinates[1],
-                "source": source,
-            }
+    text = TextField()
+    context = Concat(
+        Subquery(municipality, output_field=text),
+        Value(" ", output_field=text),
+        Coalesce(Subquery(categories), Value("", output_field=text)),
+        output_field=text,
+    )
+    Association.objects.filter(pk__in=association_ids).update(
+        search_vector=SearchVector("name", weight="A", config="german")
+        + SearchVector("description", weight="B", config="german")
+        + SearchVector(context, weight="C", config="german")
+    )
+
+
+def refresh_opportunity_search_vector(*, opportunity: Opportunity) -> None:
+    if connection.vendor != "postgresql":
+        return
+    Opportunity.objects.filter(pk=opportunity.pk).update(
+        search_vector=SearchVector(Value(opportunity.title), weight="A", config="german")
+        + SearchVector(Value(opportunity.description), weight="B", config="german")
+        + SearchVector(Value(opportunity.association.name), weight="C", config="german")
+    )
+
+
+# --- History ----------------------------------------------------------------------------------
+
+
+def shown_value(value) -> str:
+    """A value as the history shows it (a set of names sorted, None empty)."""
+    if isinstance(value, list | tuple | set):
+        return ", ".join(sorted(str(v) for v in value))
+    if value is None:
+        return ""
+    return str(value)
+
+
+def _record(association, user, source: str, changes: dict[str, tuple]) -> None:
+    """One history row per changed field: who, when, old → new."""
+    now = timezone.now()
+    AssociationChange.objects.bulk_create(
+        AssociationChange(
+            association=association,
+            changed_by=user,
+            source=source,
+            changed_at=now,
+            field=field,
+            old_value=shown_value(old),
+            new_value=shown_value(new),
         )
-    problems.raise_if_any()
-    return result
+        for field, (old, new) in changes.items()
+    )
 
 
-def _coordinates(latitude: str, longitude: str):
-    if not latitude and not longitude:
-        return (None, None)
+def _apply(association: Association, values: dict, categories=None) -> dict[str, tuple]:
+    """Set the values that differ; returns {field: (old, new)} (categories by name)."""
+    changed = {}
+    for field, value in values.items():
+        old = getattr(association, field)
+        if old != value:
+            changed[field] = (old, value)
+            setattr(association, field, value)
+    if changed:
+        association.save(update_fields=[*changed, "updated_at"])
+    if categories is not None:
+        old_names = {c.name for c in association.categories.all()}
+        new_names = {c.name for c in categories}
+        if old_names != new_names:
+            association.categories.set(categories)
+            changed["categories"] = (old_names, new_names)
+    return changed
+
+
+@contextmanager
+def _files_kept_only_on_success():
+    """Files written inside the block are deleted again if it fails: a logo saved in a
+    transaction that is rolled back would stay in storage with no row pointing to it."""
+    written = []
     try:
-        lat, lon = float(latitude), float(longitude)
-    except ValueError:
-        return False
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        return False
-    return (lat, lon)
+        yield written
+    except BaseException:
+        for field_file in written:
+            field_file.storage.delete(field_file.name)
+        raise
+
+
+def _locked(queryset, pk):
+    """The row, locked until commit. Whoever comes second waits here, then re-checks the
+    state the first one left (the decisions below rely on this; the race tests switch it off)."""
+    return queryset.select_for_update(of=("self",)).get(pk=pk)
+
+
+# --- Proposing and publishing -----------------------------------------------------------------
+
+
+def unique_slug(name: str, municipality: Municipality) -> str:
+    base = slugify(f"{name} {municipality.name}")[:200] or "verein"
+    slug, number = base, 2
+    while Association.objects.filter(slug=slug).exists():
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def propose_association(*, user, data: EntryData, logo=None) -> Association:
+    """A logged-in person proposes a new entry; it stays unpublished until staff approve.
+    `logo` is an already checked and re-encoded image (network.logos.process_logo)."""
+    with _files_kept_only_on_success() as written, transaction.atomic():
+        association = Association(
+            **_entry_values(data),
+            name=data.name,
+            municipality=data.municipality,
+            slug=unique_slug(data.name, data.municipality),
+            status=Association.Status.PROPOSED,
+            created_by=user,
+        )
+        if logo is not None:
+            association.logo.save("logo.webp", logo, save=False)
+            written.append(association.logo)
+        association.save()
+        association.categories.set(data.categories)
+        _record(association, user, Source.REPRESENTATIVE, {"proposed": ("", data.name)})
+        refresh_search_vector(association_ids=[association.pk])
+        emails.proposal_received(association)
+    return association
+
+
+def approve_proposal(*, association: Association, staff) -> Association:
+    """Publish a proposed entry; the proposer becomes its representative."""
+    with transaction.atomic():
+        association = _locked(Association.objects.all(), association.pk)
+        if association.status != Association.Status.PROPOSED:
+            raise DirectoryError(_("This proposal has already been decided."))
+        association.status = Association.Status.PUBLISHED
+        association.last_confirmed_at = timezone.now()
+        association.save(update_fields=["status", "last_confirmed_at", "updated_at"])
+        if association.created_by_id:
+            Representative.objects.get_or_create(
+                association=association, user_id=association.created_by_id
+            )
+        _record(association, staff, Source.STAFF, {"status": ("proposed", "published")})
+        emails.proposal_decided(association, approved=True)
+    return association
+
+
+def reject_proposal(*, association: Association, staff, reason: str) -> Association:
+    """Refuse a proposal; the proposer hears why, and the reason stays in the history."""
+    with transaction.atomic():
+        association = _locked(Association.objects.all(), association.pk)
+        if association.status != Association.Status.PROPOSED:
+            raise DirectoryError(_("This proposal has already been decided."))
+        association.status = Association.Status.REJECTED
+        association.save(update_fields=["status", "updated_at"])
+        _record(
+            association,
+            staff,
+            Source.STAFF,
+            {"status": ("proposed", "rejected"), "reason": ("", reason)},
+        )
+        emails.proposal_decided(association, approved=False, reason=reason)
+    return association
+
+
+def hide(*, association: Association, staff) -> bool:
+    """Take a published entry off the public list; False if it was not published."""
+    with transaction.atomic():
+        association = Association.objects.select_for_update().get(pk=association.pk)
+        if association.status != Association.Status.PUBLISHED:
+            return False
+        association.status = Association.Status.HIDDEN
+        association.hidden_reason = Association.HiddenReason.STAFF
+        association.save(update_fields=["status", "hidden_reason", "updated_at"])
+        _record(association, staff, Source.STAFF, {"status": ("published", "hidden")})
+    return True
+
+
+def unhide(*, association: Association, staff) -> bool:
+    """Publish a hidden entry again (the office vouches for it: it counts as confirmed).
+    An entry merged into another stays hidden; False if nothing changed."""
+    with transaction.atomic():
+        association = Association.objects.select_for_update().get(pk=association.pk)
+        if (
+            association.status != Association.Status.HIDDEN
+            or association.hidden_reason == Association.HiddenReason.MERGED
+        ):
+            return False
+        association.status = Association.Status.PUBLISHED
+        association.hidden_reason = ""
+        association.last_confirmed_at = timezone.now()
+        # Without this, an entry hidden as stale would be hidden again by the next run.
+        association.confirmation_requested_at = None
+        association.save(
+            update_fields=[
+                "status",
+                "hidden_reason",
+                "last_confirmed_at",
+                "confirmation_requested_at",
+                "updated_at",
+            ]
+        )
+        _record(association, staff, Source.STAFF, {"status": ("hidden", "published")})
+    return True
+
+
+# --- Representing an entry --------------------------------------------------------------------
+
+
+def is_representative(*, user, association: Association) -> bool:
+    return (
+        user.is_authenticated
+        and Representative.objects.filter(association=association, user=user).exists()
+    )
+
+
+def claim_association(*, user, association: Association, message: str = "") -> Claim:
+    """Ask to represent an entry. The office decides; if the entry publishes an e-mail
+    address, a one-time code goes there and confirms the claim at once."""
+    with transaction.atomic():
+        association = Association.objects.select_for_update().get(pk=association.pk)
+        if association.status != Association.Status.PUBLISHED:
+            raise DirectoryError(_("This entry cannot be claimed."))
+        if Representative.objects.filter(association=association, user=user).exists():
+            raise DirectoryError(_("You already represent this association."))
+        try:
+            with transaction.atomic():
+                claim = Claim.objects.create(association=association, user=user, message=message)
+        except IntegrityError:
+            raise DirectoryError(
+                _("You have already asked to represent this association; please wait.")
+            ) from None
+        emails.claim_to_office(claim)
+        if association.email:
+            _send_claim_code(claim)
+    return claim
+
+
+def _claim_code_hash(claim: Claim, code: str) -> str:
+    return salted_hmac("network.claim-code", f"{claim.pk}:{code.upper()}").hexdigest()
+
+
+def _send_claim_code(claim: Claim) -> None:
+    code = "".join(secrets.choice(CLAIM_CODE_ALPHABET) for _ in range(CLAIM_CODE_LENGTH))
+    claim.code_hash = _claim_code_hash(claim, code)
+    claim.code_sent_at = timezone.now()
+    claim.code_attempts = 0
+    claim.save(update_fields=["code_hash", "code_sent_at", "code_attempts"])
+    emails.claim_code(claim, code)
+
+
+def claim_code_usable(claim: Claim) -> bool:
+    """A code was sent for this open request and may still be entered."""
+    return (
+        claim.status == Claim.Status.PENDING
+        and bool(claim.code_hash)
+        and claim.code_attempts < CLAIM_CODE_MAX_ATTEMPTS
+        and timezone.now() - claim.code_sent_at <= CLAIM_CODE_VALID
+    )
+
+
+def confirm_claim_with_code(*, claim: Claim, user, code: str) -> Claim:
+    """The code from the association's mailbox proves the claimant may speak for it."""
+    with transaction.atomic():
+        claim = Claim.objects.select_for_update().select_related("association").get(pk=claim.pk)
+        if claim.user_id != user.pk or claim.status != Claim.Status.PENDING or not claim.code_hash:
+            raise DirectoryError(_("This request cannot be confirmed with a code."))
+        if (
+            claim.code_attempts >= CLAIM_CODE_MAX_ATTEMPTS
+            or timezone.now() - claim.code_sent_at > CLAIM_CODE_VALID
+        ):
+            raise DirectoryError(
+                _("The code is no longer valid. The office will look at your request.")
+            )
+        correct = constant_time_compare(_claim_code_hash(claim, code.strip()), claim.code_hash)
+        if correct:
+            return _confirm(claim, decided_by=None)
+        claim.code_attempts += 1  # counted (and committed) before the person hears "wrong"
+        claim.save(update_fields=["code_attempts"])
+    left = CLAIM_CODE_MAX_ATTEMPTS - claim.code_attempts
+    raise DirectoryError(
+        _("The code is not correct. You can try %(left)d more times.") % {"left": left}
+        if left
+        else _("The code is not correct. The office will look at your request.")
+    )
+
+
+def _confirm(claim: Claim, *, decided_by) -> Claim:
+    claim.status = Claim.Status.CONFIRMED
+    claim.decided_by = decided_by
+    claim.decided_at = timezone.now()
+    claim.code_hash = ""
+    claim.save(update_fields=["status", "decided_by", "decided_at", "code_hash"])
+    Representative.objects.get_or_create(association=claim.association, user=claim.user)
+    _record(
+        claim.association,
+        decided_by or claim.user,
+        Source.STAFF if decided_by else Source.REPRESENTATIVE,
+        {"representative": ("", claim.user.get_full_name() or claim.user.email)},
+    )
+    emails.claim_decided(claim)
+    return claim
+
+
+def approve_claim(*, claim: Claim, staff) -> Claim:
+    """Staff confirm a request to represent: the person becomes a representative."""
+    with transaction.atomic():
+        claim = _locked(Claim.objects.select_related("association", "user"), claim.pk)
+        if claim.status != Claim.Status.PENDING:
+            raise DirectoryError(_("This request has already been decided."))
+        return _confirm(claim, decided_by=staff)
+
+
+def reject_claim(*, claim: Claim, staff, reason: str) -> Claim:
+    """Staff refuse a request to represent; the person hears why."""
+    with transaction.atomic():
+        claim = _locked(Claim.objects.select_related("association", "user"), claim.pk)
+        if claim.status != Claim.Status.PENDING:
+            raise DirectoryError(_("This request has already been decided."))
+        _reject_claim(claim, staff=staff, reason=reason)
+    return claim
+
+
+def _reject_claim(claim: Claim, *, staff, reason: str) -> None:
+    claim.status = Claim.Status.REJECTED
+    claim.decided_by, claim.decided_at, claim.reason = staff, timezone.now(), reason
+    claim.code_hash = ""
+    claim.save(update_fields=["status", "decided_by", "decided_at", "reason", "code_hash"])
+    emails.claim_decided(claim)
+
+
+def invite_representative(*, association: Association, inviter, email: str) -> Invitation:
+    """A representative invites a co-representative; the link in the mail is valid 14 days."""
+    with transaction.atomic():
+        _require_representative(association, inviter)
+        if Representative.objects.filter(
+            association=association, user__email__iexact=email
+        ).exists():
+            raise DirectoryError(_("This person already represents the association."))
+        token = secrets.token_urlsafe(32)
+        invitation = Invitation.objects.create(
+            association=association,
+            email=email,
+            token_hash=_token_hash(token),
+            invited_by=inviter,
+            expires_at=timezone.now() + INVITATION_VALID,
+        )
+        emails.invitation(invitation, token)
+    return invitation
+
+
+def _token_hash(token: str) -> str:
+    return salted_hmac("network.invitation", token).hexdigest()
+
+
+def find_invitation(token: str) -> Invitation | None:
+    """The open, unexpired invitation the link belongs to, or None."""
+    return (
+        Invitation.objects.select_related("association")
+        .filter(
+            token_hash=_token_hash(token), accepted_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        .first()
+    )
+
+
+def accept_invitation(*, token: str, user) -> Association:
+    """The logged-in person holding the link becomes a representative; the link is used up."""
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update()
+            .filter(token_hash=_token_hash(token))
+            .select_related("association")
+            .first()
+        )
+        if (
+            invitation is None
+            or invitation.accepted_at is not None
+            or invitation.expires_at <= timezone.now()
+        ):
+            raise DirectoryError(_("This invitation is no longer valid."))
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+        association = invitation.association
+        _representative, created = Representative.objects.get_or_create(
+            association=association, user=user
+        )
+        if created:
+            _record(
+                association,
+                user,
+                Source.REPRESENTATIVE,
+                {"representative": ("", user.get_full_name() or user.email)},
+            )
+    return association
+
+
+def step_down(*, association: Association, user) -> bool:
+    """A representative leaves; the last one leaving leaves the entry with the office.
+    Returns True if nobody represents the entry any more."""
+    with transaction.atomic():
+        association = Association.objects.select_for_update().get(pk=association.pk)
+        deleted, _per_model = Representative.objects.filter(
+            association=association, user=user
+        ).delete()
+        if not deleted:
+            raise DirectoryError(_("You do not represent this association."))
+        _record(
+            association,
+            user,
+            Source.REPRESENTATIVE,
+            {"representative": (user.get_full_name() or user.email, "")},
+        )
+        if Representative.objects.filter(association=association).exists():
+            return False
+        emails.last_representative_left(association)
+    return True
+
+
+def _require_representative(association: Association, user) -> None:
+    if not Representative.objects.filter(association=association, user=user).exists():
+        raise DirectoryError(_("You do not represent this association."))
+
+
+# --- Editing ----------------------------------------------------------------------------------
+
+
+def _entry_values(data: EntryData) -> dict:
+    return {field: getattr(data, field) for field in DESCRIPTIVE_FIELDS}
+
+
+def update_entry(*, association: Association, user, data: EntryData, logo=None) -> dict:
+    """A representative's edit: descriptive fields are live at once; name, categories,
+    municipality and logo wait for the office as one change request.
+
+    Returns {"applied": [fields], "pending": ChangeRequest or None}.
+    """
+    with _files_kept_only_on_success() as written, transaction.atomic():
+        association = Association.objects.select_for_update().get(pk=association.pk)
+        _require_representative(association, user)
+        applied = _apply(association, _entry_values(data))
+        if applied:
+            _record(association, user, Source.REPRESENTATIVE, applied)
+        proposed = {}
+        if data.name != association.name:
+            proposed["name"] = data.name
+        if data.municipality.pk != association.municipality_id:
+            proposed["municipality"] = data.municipality.pk
+        category_ids = sorted(c.pk for c in data.categories)
+        if category_ids != sorted(association.categories.values_list("pk", flat=True)):
+            proposed["categories"] = category_ids
+        pending = None
+        if proposed or logo is not None:
+            pending = ChangeRequest(association=association, requested_by=user, changes=proposed)
+            if logo is not None:
+                pending.logo.save("logo.webp", logo, save=False)
+                written.append(pending.logo)
+            pending.save()
+            emails.change_request_to_office(pending)
+        refresh_search_vector(association_ids=[association.pk])
+    return {"applied": list(applied), "pending": pending}
+
+
+def approve_change_request(*, change_request: ChangeRequest, staff) -> ChangeRequest:
+    """Apply the waiting changes to the live entry (recorded as the requester's, approved)."""
+    with transaction.atomic():
+        change_request = _locked(
+            ChangeRequest.objects.select_related("association", "requested_by"),
+            change_request.pk,
+        )
+        if change_request.status != ChangeRequest.Status.PENDING:
+            raise DirectoryError(_("This change request has already been decided."))
+        association = Association.objects.select_for_update().get(pk=change_request.association_id)
+        changes = change_request.changes
+        values = {}
+        if "name" in changes:
+            values["name"] = changes["name"]
+        if "municipality" in changes:
+            values["municipality"] = Municipality.objects.filter(pk=changes["municipality"]).first()
+            if values["municipality"] is None:
+                raise DirectoryError(
+                    _("The proposed municipality no longer exists; please reject the request.")
+                )
+        categories = None
+        if "categories" in changes:
+            categories = list(Category.objects.filter(pk__in=changes["categories"]))
+        applied = _apply(association, values, categories)
+        if change_request.logo:
+            old_logo = association.logo.name
+            association.logo.name = change_request.logo.name
+            association.save(update_fields=["logo", "updated_at"])
+            applied["logo"] = (old_logo, association.logo.name)
+        if applied:
+            _record(association, staff, Source.STAFF, applied)
+        change_request.status = ChangeRequest.Status.APPROVED
+        change_request.decided_by, change_request.decided_at = staff, timezone.now()
+        change_request.save(update_fields=["status", "decided_by", "decided_at"])
+        refresh_search_vector(association_ids=[association.pk])
+        emails.change_request_decided(change_request)
+    return change_request
+
+
+def reject_change_request(*, change_request: ChangeRequest, staff, reason: str) -> ChangeRequest:
+    """Staff refuse a change request; the live entry stays as it is, the requester hears why."""
+    with transaction.atomic():
+        change_request = _locked(
+            ChangeRequest.objects.select_related("association", "requested_by"),
+            change_request.pk,
+        )
+        if change_request.status != ChangeRequest.Status.PENDING:
+            raise DirectoryError(_("This change request has already been decided."))
+        _reject_change_request(change_request, staff=staff, reason=reason)
+    return change_request
+
+
+def _reject_change_request(change_request: ChangeRequest, *, staff, reason: str) -> None:
+    change_request.status = ChangeRequest.Status.REJECTED
+    change_request.decided_by = staff
+    change_request.decided_at = timezone.now()
+    change_request.reason = reason
+    change_request.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    emails.change_request_decided(change_request)
+
+
+MERGEABLE = (Association.Status.PUBLISHED, Association.Status.HIDDEN)
+
+
+def merge_associations(*, survivor: Association, duplicate: Association, staff) -> Association:
+    """Two entries for one association: representatives, opportunities, open invitations and
+    history move to the survivor; the duplicate is hidden as merged. Its open claims and change
+    requests are refused with a mail (they were about an entry that no longer shows)."""
+    if survivor.pk == duplicate.pk:
+        raise DirectoryError(_("Choose two different entries to merge."))
+    with transaction.atomic():
+        # Locked in primary-key order, so two merges of the same pair cannot deadlock.
+        locked = {
+            a.pk: a
+            for a in Association.objects.select_for_update()
+            .filter(pk__in=[survivor.pk, duplicate.pk])
+            .order_by("pk")
+        }
+        survivor, duplicate = locked[survivor.pk], locked[duplicate.pk]
+        for entry in (survivor, duplicate):
+            if entry.hidden_reason == Association.HiddenReason.MERGED:
+                raise DirectoryError(
+                    _("%(name)s has already been merged into another entry.") % {"name": entry}
+                )
+            if entry.status not in MERGEABLE:
+                raise DirectoryError(
+                    _("%(name)s is a proposal: approve or reject it instead of merging.")
+                    % {"name": entry}
+                )
+        existing = set(survivor.representatives.values_list("user_id", flat=True))
+        duplicate.representatives.exclude(user_id__in=existing).update(association=survivor)
+        duplicate.representatives.all().delete()
+        moved_opportunities = list(duplicate.opportunities.values_list("pk", flat=True))
+        duplicate.opportunities.update(association=survivor)
+        duplicate.invitations.filter(accepted_at__isnull=True).update(association=survivor)
+        duplicate.history.update(association=survivor)
+        reason = _("The entry was merged into %(name)s.") % {"name": survivor.name}
+        for claim in duplicate.claims.filter(status=Claim.Status.PENDING).select_related(
+            "association", "user"
+        ):
+            _reject_claim(claim, staff=staff, reason=reason)
+        for change_request in duplicate.change_requests.filter(
+            status=ChangeRequest.Status.PENDING
+        ).select_related("association", "requested_by"):
+            _reject_change_request(change_request, staff=staff, reason=reason)
+        duplicate.status = Association.Status.HIDDEN
+        duplicate.hidden_reason = Association.HiddenReason.MERGED
+        duplicate.save(update_fields=["status", "hidden_reason", "updated_at"])
+        _record(
+            survivor, staff, Source.MERGE, {"merged": ("", f"{duplicate.name} ({duplicate.pk})")}
+        )
+        _record(
+            duplicate,
+            staff,
+            Source.MERGE,
+            {"merged_into": ("", f"{survivor.name} ({survivor.pk})")},
+        )
+        for opportunity in Opportunity.objects.filter(pk__in=moved_opportunities).select_related(
+            "association"
+        ):
+            refresh_opportunity_search_vector(opportunity=opportunity)
+    return survivor
+
+
+# --- Staff edits ------------------------------------------------------------------------------
+
+
+def record_staff_edit(
+    *,
+    association: Association,
+    staff,
+    changes: list[tuple[str, object, object]],
+    created: bool = False,
+) -> None:
+    """An edit in admin (already saved) joins the history as the office's, one row per
+    (field, old, new), and the entry is found by what it now says."""
+    with transaction.atomic():
+        if created:
+            changes = [("created", "", association.name), *changes]
+        now = timezone.now()
+        AssociationChange.objects.bulk_create(
+            AssociationChange(
+                association=association,
+                changed_by=staff,
+                source=Source.STAFF,
+                changed_at=now,
+                field=field,
+                old_value=shown_value(old),
+                new_value=shown_value(new),
+            )
+            for field, old, new in changes
+        )
+        refresh_search_vector(association_ids=[association.pk])
+
+
+# --- Keeping entries current ------------------------------------------------------------------
+
+
+def confirmation_token(association: Association) -> str:
+    """A signed, single-purpose link value; it dies with the next confirmation."""
+    stamp = association.last_confirmed_at.isoformat() if association.last_confirmed_at else ""
+    return signing.dumps({"a": association.pk, "c": stamp}, salt=FRESHNESS_SALT, compress=True)
+
+
+def association_for_confirmation(token: str) -> Association | None:
+    try:
+        data = signing.loads(
+            token, salt=FRESHNESS_SALT, max_age=settings.NETWORK_CONFIRMATION_LINK_DAYS * 86400
+        )
+    except signing.BadSignature:
+        return None
+    association = Association.objects.filter(pk=data.get("a")).first()
+    if association is None:
+        return None
+    stamp = association.last_confirmed_at.isoformat() if association.last_confirmed_at else ""
+    return association if stamp == data.get("c") else None
+
+
+def confirm_current(
+    *, association: Association, user=None, source: str = Source.REPRESENTATIVE
+) -> Association:
+    """The entry is still current: a representative (or the signed link, or the office with
+    source=STAFF) says so. An entry hidden for want of this confirmation is shown again."""
+    with transaction.atomic():
+        association = Association.objects.select_for_update().get(pk=association.pk)
+        now = timezone.now()
+        values = {"last_confirmed_at": now, "confirmation_requested_at": None}
+        changes = {"confirmed": ("", now.date())}
+        if (
+            association.status == Association.Status.HIDDEN
+            and association.hidden_reason == Association.HiddenReason.STALE
+        ):
+            values |= {"status": Association.Status.PUBLISHED, "hidden_reason": ""}
+            changes["status"] = ("hidden", "published")
+        for field, value in values.items():
+            setattr(association, field, value)
+        association.save(update_fields=[*values, "updated_at"])
+        _record(association, user, source, changes)
+    return association
+
+
+def request_confirmations() -> int:
+    """Yearly: representatives of entries not confirmed for a while are asked (once)."""
+    due_before = timezone.now() - timedelta(days=settings.NETWORK_CONFIRMATION_INTERVAL_DAYS)
+    asked = 0
+    # An entry never confirmed (imported, made by the office) counts from its creation.
+    candidates = (
+        Association.objects.filter(
+            status=Association.Status.PUBLISHED, confirmation_requested_at__isnull=True
+        )
+        .filter(
+            Q(last_confirmed_at__lt=due_before)
+            | Q(last_confirmed_at__isnull=True, created_at__lt=due_before)
+        )
+        .values_list("pk", flat=True)
+    )
+    for pk in candidates.iterator():
+        with transaction.atomic():
+            association = (
+                Association.objects.select_for_update()
+                .filter(pk=pk, confirmation_requested_at__isnull=True)
+                .first()
+            )
+            if association is None:
+                continue  # another run took it
+            association.confirmation_requested_at = timezone.now()
+            association.save(update_fields=["confirmation_requested_at"])
+            token = confirmation_token(association)
+            for representative in association.representatives.select_related("user"):
+                emails.confirmation_request(association, representative.user, token)
+            asked += 1
+    return asked
+
+
+def hide_stale_entries() -> list[Association]:
+    """Entries asked and not confirmed within the grace period leave the public list.
+
+    The office hears of them in one mail a day: each run sends the digest of every earlier
+    day (up to a week back, should beat have been down) with entries hidden on it. A digest of
+    today would miss what the runs later today hide; the outbox key sends each day's once."""
+    grace = timedelta(days=settings.NETWORK_CONFIRMATION_GRACE_DAYS)
+    with transaction.atomic():
+        stale = list(
+            Association.objects.select_for_update(skip_locked=True).filter(
+                status=Association.Status.PUBLISHED,
+                confirmation_requested_at__lt=timezone.now() - grace,
+            )
+        )
+        for association in stale:
+            association.status = Association.Status.HIDDEN
+            association.hidden_reason = Association.HiddenReason.STALE
+            association.save(update_fields=["status", "hidden_reason", "updated_at"])
+            _record(association, None, Source.SYSTEM, {"status": ("published", "hidden")})
+        _send_stale_digests()
+    return stale
+
+
+STALE_DIGEST_DAYS = 7
+
+
+def _send_stale_digests() -> None:
+    today = timezone.localdate()
+    zone = timezone.get_current_timezone()
+    hidden = (
+        AssociationChange.objects.filter(
+            source=Source.SYSTEM,
+            field="status",
+            new_value="hidden",
+            changed_at__gte=datetime.combine(
+                today - timedelta(days=STALE_DIGEST_DAYS), time.min, tzinfo=zone
+            ),
+            changed_at__lt=datetime.combine(today, time.min, tzinfo=zone),
+        )
+        .select_related("association")
+        .order_by("changed_at", "pk")
+    )
+    by_day: dict = {}
+    for change in hidden:
+        day = timezone.localdate(change.changed_at)
+        by_day.setdefault(day, {})[change.association_id] = change.association
+    for day, associations in sorted(by_day.items()):
+        emails.stale_entries_hidden(list(associations.values()), day)
+
+
+# --- Opportunities ----------------------------------------------------------------------------
+
+
+def save_opportunity(*, association: Association, user, opportunity: Opportunity) -> Opportunity:
+    """Create or change an opportunity of an association the person represents."""
+    with transaction.atomic():
+        _require_representative(association, user)
+        opportunity.association = association
+        if opportunity.pk is None:
+            opportunity.created_by = user
+        opportunity.save()
+        refresh_opportunity_search_vector(opportunity=opportunity)
+    return opportunity
+
+
+def end_opportunity(*, opportunity: Opportunity, user) -> None:
+    """Take an opportunity off the list (it ends today)."""
+    with transaction.atomic():
+        _require_representative(opportunity.association, user)
+        today = timezone.localdate()
+        opportunity.ends_on = today
+        if opportunity.starts_on and opportunity.starts_on > today:
+            opportunity.starts_on = today
+        opportunity.save(update_fields=["ends_on", "starts_on", "updated_at"])
+
+
+def express_interest(*, opportunity: Opportunity, user, message: str) -> Interest:
+    """The volunteer shares their name, address and message with the representatives."""
+    with transaction.atomic():
+        opportunity = Opportunity.objects.select_related("association").get(pk=opportunity.pk)
+        if not is_open(opportunity):
+            raise DirectoryError(_("This opportunity is no longer open."))
+        representatives = [
+            r.user for r in opportunity.association.representatives.select_related("user")
+        ]
+        if not representatives:
+            raise DirectoryError(
+                _("Nobody can answer for this association right now. Please contact the office.")
+            )
+        interest = Interest.objects.create(opportunity=opportunity, user=user, message=message)
+        emails.interest(interest, representatives)
+    return interest
+
+
+def is_open(opportunity: Opportunity) -> bool:
+    today = timezone.localdate()
+    return opportunity.association.status == Association.Status.PUBLISHED and (
+        opportunity.ends_on is None or opportunity.ends_on >= today
+    )

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from network.models import Amt, Municipality
-from network.services import CREATE_BATCH_SIZE, import_municipalities
+from network.municipality_import import CREATE_BATCH_SIZE, import_municipalities
 
 DATA = Path(settings.BASE_DIR) / "network" / "data"
 COUNTY_FILES = (str(DATA / "municipalities.csv"), "--amter", str(DATA / "amter.csv"))

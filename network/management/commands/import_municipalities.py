@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from network.exceptions import ImportFileError
-from network.services import import_municipalities
+from network.municipality_import import import_municipalities
 
 
 class Command(BaseCommand):
