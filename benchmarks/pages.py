@@ -85,6 +85,11 @@ PAGES = [
     Page("sign up", "/konto/signup/"),
     Page("password reset", "/konto/password/reset/"),
     Page("my account (logged in)", "/konto/", logged_in=True),
+    # Vernetzung (demo: 300 associations)
+    Page("directory", "/vereine/"),
+    Page("directory, search", "/vereine/?q=Feuerwehr"),
+    Page("directory map", "/vereine/karte/"),
+    Page("opportunities", "/engagement/"),
 ]
 
 

@@ -24,6 +24,12 @@ from playwright.sync_api import Response
 from portal.models import Page
 from tests.e2e.conftest import NARROW
 from tests.factories import PASSWORD, UserFactory
+from tests.network.factories import (
+    AssociationFactory,
+    MunicipalityFactory,
+    OpportunityFactory,
+    RepresentativeFactory,
+)
 
 # Long, with no hyphen to break at: 90+ characters of address in runs of 40+ letters.
 LONG_EMAIL = "ehrenamtskoordinationfreiwilligenmanagement@kreisjugendfeuerwehrverbandrendsburg.de"
@@ -34,6 +40,8 @@ NEW_EMAIL = "neueadressefuerdieanmeldungzurfortbildungsreihe@ehrenamtsboersebued
 FIRST_NAME = "Anna-Katharina Friederike"
 LAST_NAME = "Donaudampfschifffahrtsgesellschaftskapitänswitwe"
 
+ASSOCIATION = "Jugendfeuerwehrförderverein Hohenwestedt und Umgebung von 1952"
+OPPORTUNITY = "Jugendfeuerwehrwartstellvertreter:in für die Kinderfeuerwehrabteilung"
 ANONYMOUS = "anonymous"
 VOLUNTEER = "volunteer"
 
@@ -254,6 +262,17 @@ WALK = [
     ),
     Stop("log out", "account_logout", who=VOLUNTEER),
     Stop("admin as a volunteer", "/admin/", who=VOLUNTEER, status=403),
+    # --- Vernetzung: the directory, its map and opportunities (issue 7)
+    Stop("directory", "network:directory", shows=ASSOCIATION),
+    Stop("directory searched", "/vereine/?q=Jugendfeuerwehr", shows=ASSOCIATION),
+    Stop("directory, nothing found", "/vereine/?q=Quastenflosser", shows="0 Vereine"),
+    Stop("directory map", "network:map", shows=ASSOCIATION),
+    Stop("association page", "network:association", ("$association",), shows=ASSOCIATION),
+    Stop("opportunities", "network:opportunities", shows=OPPORTUNITY),
+    Stop("opportunity page", "network:opportunity", ("$opportunity",), shows=OPPORTUNITY),
+    Stop("propose an association", "network:propose", who=VOLUNTEER),
+    Stop("ask to represent", "network:claim", ("$association",), who=VOLUNTEER),
+    Stop("Interesse melden", "network:interest", ("$opportunity",), who=VOLUNTEER),
 ]
 
 
@@ -270,7 +289,14 @@ def walk_context(transactional_db):
     second = EmailAddress.objects.create(
         user=volunteer, email=SECOND_EMAIL, verified=False, primary=False
     )
+    association = AssociationFactory(
+        name=ASSOCIATION, municipality=MunicipalityFactory(name="Hohenwestedt-Land Süd")
+    )
+    RepresentativeFactory(association=association)
+    opportunity = OpportunityFactory(association=association, title=OPPORTUNITY)
     return {
+        "association": association.slug,
+        "opportunity": opportunity.pk,
         "email": volunteer.email,
         "confirmation_key": EmailConfirmationHMAC(second).key,
         "uidb36": user_pk_to_url_str(volunteer),
