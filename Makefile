@@ -60,11 +60,11 @@ lint: install-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-# Extract and compile translations (needs Debian's gettext).
+# Extract and compile translations (needs Debian's gettext). The msgids are English, so only
+# German has a catalogue: English pages show the msgids (Django never falls back to German).
 messages: install
-	$(PY) manage.py makemessages -l de -l en --no-obsolete --ignore=.venv --ignore=staticfiles \
-		--ignore=var --ignore=tests --ignore=static --ignore=node_modules
-	$(PY) scripts/fill_english_catalog.py
+	$(PY) manage.py makemessages -l de --no-obsolete --ignore=.venv --ignore=staticfiles \
+		--ignore=var --ignore=tests --ignore=static --ignore=node_modules --ignore=benchmarks
 	$(PY) manage.py compilemessages --ignore=.venv
 
 vendor:

@@ -9,6 +9,15 @@ from .models import User
 
 
 class UserCreationForm(BaseUserCreationForm):
+    """E-mail and an initial password, both required.
+
+    Not Django's AdminUserCreationForm: its "password-based authentication: disabled" choice
+    would make accounts without a usable password: they cannot log in to enrol their second
+    factor, nor confirm the deletion of their account. Staff get their first login (this
+    password) in person and change it themselves; an administrator can set a new one later
+    on the change page ("Reset password").
+    """
+
     class Meta:
         model = User
         fields = ("email",)
@@ -44,7 +53,7 @@ class UserAdmin(BaseUserAdmin):
             None,
             {
                 "classes": ("wide",),
-                "fields": ("email", "usable_password", "password1", "password2"),
+                "fields": ("email", "password1", "password2"),
             },
         ),
     )

@@ -1,12 +1,45 @@
+import re
+import unicodedata
+
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+
+# Digits, spaces and the usual separators: "+49 (0)4331 / 202-0". A leading "+" only.
+_PHONE = re.compile(r"\+?[0-9 ()/\-]+\Z")
+PHONE_MIN_DIGITS = 5
+
+
+def validate_person_name(value: str) -> None:
+    """A name goes into mails and the admin: no control, format or line-separator characters."""
+    if any(
+        unicodedata.category(char) in {"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"} for char in value
+    ):
+        raise ValidationError(
+            _("The name contains characters that are not allowed, such as line breaks."),
+            code="invalid",
+        )
+
+
+def validate_phone(value: str) -> None:
+    """A phone number someone can dial: digits, spaces, + / - ( ), and enough digits."""
+    digits = sum(char.isascii() and char.isdigit() for char in value)
+    if not _PHONE.match(value) or digits < PHONE_MIN_DIGITS:
+        raise ValidationError(
+            _(
+                "Please enter a phone number with at least %(min)d digits. Besides digits only "
+                "spaces and the characters + / - ( ) are allowed."
+            ),
+            code="invalid",
+            params={"min": PHONE_MIN_DIGITS},
+        )
 
 
 def _consent_label():
@@ -15,8 +48,12 @@ def _consent_label():
 
 
 class SignupForm(AllauthSignupForm):
-    first_name = forms.CharField(label=_("First name"), max_length=150)
-    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    first_name = forms.CharField(
+        label=_("First name"), max_length=150, validators=[validate_person_name]
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=150, validators=[validate_person_name]
+    )
     privacy_consent = forms.BooleanField(
         label=lazy(_consent_label, str)(),
         required=True,
@@ -42,6 +79,8 @@ class SignupForm(AllauthSignupForm):
 
 
 class ProfileForm(forms.ModelForm):
+    """The person's own details: names stay required as at sign-up; a phone number is dialable."""
+
     class Meta:
         model = User
         fields = ["first_name", "last_name", "phone", "language"]
@@ -51,6 +90,13 @@ class ProfileForm(forms.ModelForm):
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
         }
         help_texts = {"phone": _("Optional. Only used to reach you about your request.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("first_name", "last_name"):
+            self.fields[name].required = True  # as at sign-up; the model allows blank for staff
+            self.fields[name].validators.append(validate_person_name)
+        self.fields["phone"].validators.append(validate_phone)
 
 
 class DeleteAccountForm(forms.Form):

@@ -54,8 +54,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",  # full-text and trigram search (PostgreSQL; inert on SQLite)
     "allauth",
-    "allauth.account",
-    "allauth.mfa",
+    # allauth.account and allauth.mfa, with distinct German names in admin
+    "accounts.allauth_apps.AllauthAccountConfig",
+    "accounts.allauth_apps.AllauthMfaConfig",
     "crispy_forms",
     "csp",
     # project apps, bottom layer first (kloormokers itself is wiring only, not an app)
@@ -110,6 +111,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     VAR_DIR.mkdir(exist_ok=True)  # the embedded default keeps its database file here
 DATABASES["default"]["ATOMIC_REQUESTS"] = False  # services own their (short) transactions
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # The planner's price of reading a page out of order: PostgreSQL's default (4) assumes
+    # spinning disks; the portal's data is in memory or on SSD. At 4 the directory search scans
+    # every entry for a common word instead of using its indexes (3–4× the CPU; see
+    # benchmarks/directory_search.py and the README's performance section).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c random_page_cost=1.1"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -288,8 +295,11 @@ CRISPY_TEMPLATE_PACK = "kern"
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
-# Our catalog first; then formal "Sie" overrides of third-party German (django-allauth).
+# Our catalog first; then overrides of third-party texts (django-allauth): formal "Sie" German,
+# and English in the portal's words ("Log in", "e-mail address").
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides"]
+# British English dates ("26 November 2026", "26/11/2026") instead of Django's American ones.
+FORMAT_MODULE_PATH = ["portal.formats"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
@@ -298,6 +308,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files served at the site's root by whitenoise, before any view: /favicon.ico for browsers
+# that ask for it without reading the page's <link rel="icon"> (scripts/make_favicons.py).
+WHITENOISE_ROOT = BASE_DIR / "public"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 STORAGES = {
@@ -404,13 +417,49 @@ NETWORK_CONFIRMATION_LINK_DAYS = env.int("NETWORK_CONFIRMATION_LINK_DAYS", defau
 # --- County ---------------------------------------------------------------------------------
 # Defaults for the staff-editable site configuration (admin → Portal → Site configuration).
 # Another county sets these (or edits the record in admin); nothing county-specific is in code.
+_office_street = env.str("OFFICE_STREET", default="Kaiserstraße 8")
+_office_postal_code = env.str("OFFICE_POSTAL_CODE", default="24768")
+_office_city = env.str("OFFICE_CITY", default="Rendsburg")
 COUNTY_DEFAULTS = {
     "county_name": env.str("COUNTY_NAME", default="Kreis Rendsburg-Eckernförde"),
     "office_name": env.str("OFFICE_NAME", default="De Kloormokers"),
-    "street": env.str("OFFICE_STREET", default="Kaiserstraße 8"),
-    "postal_code": env.str("OFFICE_POSTAL_CODE", default="24768"),
-    "city": env.str("OFFICE_CITY", default="Rendsburg"),
+    "street": _office_street,
+    "postal_code": _office_postal_code,
+    "city": _office_city,
     "phone": env.str("OFFICE_PHONE", default="04331 202-0"),
     "email": env.str("OFFICE_EMAIL", default="kloormokers@kreis-rd.de"),
     "theme_color": env.str("THEME_COLOR", default="#005c8a"),
+    # Impressum: responsible for the content under § 18 (2) MStV (the county's legal
+    # representative unless the county names someone else).
+    "content_responsible": env.str(
+        "CONTENT_RESPONSIBLE", default="Landrat des Kreises Rendsburg-Eckernförde"
+    ),
+    # Datenschutz: the data protection officer. No e-mail address is preset: the office's
+    # postal address stands in until staff enter the officer's direct contact.
+    "dpo_name": env.str(
+        "DPO_NAME",
+        default="Behördliche Datenschutzbeauftragte des Kreises Rendsburg-Eckernförde",
+    ),
+    "dpo_address": env.str(
+        "DPO_ADDRESS",
+        default=", ".join(
+            p for p in [_office_street, f"{_office_postal_code} {_office_city}"] if p.strip()
+        ),
+    ),
+    "dpo_email": env.str("DPO_EMAIL", default=""),
+    # Barrierefreiheit: the conciliation body under Schleswig-Holstein's disability equality
+    # law (LBGG), as the state published it in 2024/25.
+    "conciliation_name": env.str(
+        "CONCILIATION_NAME",
+        default=(
+            "Schlichtungsstelle nach dem Landesbehindertengleichstellungsgesetz (LBGG) bei der "
+            "Landesbeauftragten für Menschen mit Behinderungen Schleswig-Holstein"
+        ),
+    ),
+    "conciliation_address": env.str("CONCILIATION_ADDRESS", default="Karolinenweg 1, 24105 Kiel"),
+    "conciliation_phone": env.str("CONCILIATION_PHONE", default="0431 988-1272"),
+    "conciliation_email": env.str("CONCILIATION_EMAIL", default="schlichtung@landtag.ltsh.de"),
+    "conciliation_url": env.str(
+        "CONCILIATION_URL", default="https://www.inklusion.sh/lb-und-aufgaben/schlichtungsstelle/"
+    ),
 }

@@ -6,13 +6,13 @@ the outbox's business, so the POST lands here.
 
 from allauth.core import ratelimit
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.forms import BarrierReportForm
 from portal.models import Page
-from portal.views import render_page
+from portal.views import load_page_or_404, render_page
 
 from .exceptions import OutboxError
 from .services import report_barrier
@@ -20,7 +20,7 @@ from .services import report_barrier
 
 @require_POST
 def barrier_report(request):
-    page = get_object_or_404(Page, slug=Page.Slug.ACCESSIBILITY)
+    page = load_page_or_404(Page.Slug.ACCESSIBILITY)
     form = BarrierReportForm(request.POST)
     if form.is_valid():
         if not ratelimit.consume(request, action="barrier_report"):

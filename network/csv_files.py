@@ -2,8 +2,9 @@
 
 Lines are counted as an editor counts them (at "\\n" only; a record that spans lines is
 reported by the line it starts on). A field with a control character, a value longer than
-its column, or free text that a spreadsheet would run as a formula is a problem of its line.
-Used by the imports of municipalities and associations.
+its column, or free text that a spreadsheet would run as a formula is a problem of its line;
+a column marked multiline may hold line breaks ("\n" or "\r\n", inside quotes, kept as
+"\n"). Used by the imports of municipalities and associations.
 """
 
 import codecs
@@ -30,6 +31,7 @@ MAX_REPORTED_LINES = 100
 class Column(NamedTuple):
     max_length: int | None  # None: a number, checked by its own rule
     free_text: bool = False  # a name: must not look like a spreadsheet formula
+    multiline: bool = False  # a description: line breaks inside quotes are part of the text
 
 
 class Problems:
@@ -76,6 +78,11 @@ def read_text(path: Path, problems: Problems) -> str:
         raise ImportFileError(
             [_("%(file)s: cannot be read (%(error)s).") % {"file": path, "error": exc}]
         ) from exc
+    return decode(data, problems)
+
+
+def decode(data: bytes, problems: Problems) -> str:
+    """UTF-8 text (a byte order mark at the start is dropped), or the line that is not."""
     data = data.removeprefix(codecs.BOM_UTF8)
     try:
         return data.decode("utf-8")
@@ -92,10 +99,21 @@ def read_rows(
     path: Path, columns: dict[str, Column], required: set[str], problems: Problems
 ) -> list[dict]:
     """The file's records as dicts with a "line"; a field with a problem is None."""
-    text = read_text(path, problems)
+    return parse_rows(read_text(path, problems), columns, required, problems)
+
+
+def parse_rows(
+    text: str,
+    columns: dict[str, Column],
+    required: set[str],
+    problems: Problems,
+    *,
+    delimiter: str = ",",
+) -> list[dict]:
+    """Like read_rows, for text already read (an upload) and any one-character delimiter."""
     # Lines end at "\n" only (not at a lone "\r", U+2028 or the other breaks str.splitlines()
     # knows), so reader.line_num counts lines as an editor does; nothing is translated.
-    reader = csv.reader(io.StringIO(text, newline="\n"), strict=True)
+    reader = csv.reader(io.StringIO(text, newline="\n"), delimiter=delimiter, strict=True)
     try:
         header = next(reader, [])
     except csv.Error as exc:
@@ -157,7 +175,9 @@ def check_header(
 
 def clean_field(value: str, *, name: str, column: Column, line: int, problems: Problems):
     """The field without surrounding spaces, or None after adding its problem."""
-    character = forbidden_character(value)
+    if column.multiline:
+        value = value.replace("\r\n", "\n")
+    character = forbidden_character(value, allowed="\n" if column.multiline else "")
     if character is not None:
         problems.add(
             line,
@@ -183,11 +203,11 @@ def clean_field(value: str, *, name: str, column: Column, line: int, problems: P
     return value
 
 
-def forbidden_character(value: str) -> str | None:
+def forbidden_character(value: str, allowed: str = "") -> str | None:
     if value.isprintable():  # fast path: every forbidden character is non-printable
         return None
     for character in value:
-        if unicodedata.category(character) in FORBIDDEN_CATEGORIES:
+        if character not in allowed and unicodedata.category(character) in FORBIDDEN_CATEGORIES:
             return character
     return None
 

@@ -9,6 +9,7 @@ The embedded SQLite default does a plain substring search.
 import re
 from dataclasses import dataclass
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -16,7 +17,20 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import connection
-from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.html import escape
@@ -28,6 +42,8 @@ from .models import Amt, Association, Category, Municipality, Opportunity, Repre
 MARK_START, MARK_END = "\ue000", "\ue001"
 MAX_QUERY_LENGTH = 100
 MAX_PRECISE_MARKERS = 500
+MIN_PART_LENGTH = 4  # shorter words match whole words only (no "ein" in every "Verein")
+SPELLING_CANDIDATES = 20  # similar names a misspelt word is corrected from
 
 
 @dataclass(frozen=True)
@@ -61,7 +77,7 @@ def _filtered(queryset: QuerySet, filters: Filters) -> QuerySet:
     if filters.category:
         queryset = queryset.filter(categories=filters.category)
     if filters.amt:
-        queryset = queryset.filter(municipality__amt=filters.amt)
+        queryset = _in_amt(queryset, filters.amt)
     if filters.municipality:
         queryset = queryset.filter(municipality=filters.municipality)
     if filters.seeking:
@@ -70,10 +86,37 @@ def _filtered(queryset: QuerySet, filters: Filters) -> QuerySet:
     return queryset
 
 
+def _in_amt(queryset: QuerySet, amt: Amt) -> QuerySet:
+    """Entries in the Amt's municipalities. On PostgreSQL the list of municipalities is read
+    once (= ANY(ARRAY(…))): joined instead, the planner repeats a search's index scans for each
+    municipality of the Amt (ten times the time; benchmarks/directory_search.py)."""
+    if not is_postgres():
+        return queryset.filter(municipality__amt=amt)
+    places = ArraySubquery(Municipality.objects.filter(amt=amt).order_by().values("pk"))
+    return queryset.filter(EqualsAny(F("municipality_id"), places))
+
+
+class EqualsAny(Func):
+    """`expression = ANY(array)`; the array of an ARRAY(subquery) is computed once."""
+
+    arg_joiner = " = ANY("
+    template = "%(expressions)s)"
+    output_field = BooleanField()
+
+
 def search_associations(filters: Filters) -> QuerySet:
     """Published entries matching the filters, best match first (name matches above
-    description matches); each carries `rank` and, for a search, `headline`."""
-    queryset = _filtered(Association.objects.filter(status=Association.Status.PUBLISHED), filters)
+    description matches); each carries `rank` and, for a search, `headline`.
+
+    Every word must match, in the search vector (stemmed: "Chöre" finds "Chor") or, from four
+    letters, as a part of the name ("feuerwehr" in "Jugendfeuerwehr"). A word that matches
+    nowhere is first replaced by the most similar word of a name ("Feurwehr" → "feuerwehr",
+    see _spelled): the filter and the rank then use only indexes and cheap functions, whatever
+    the number of matches (benchmarks/directory_search.py; README, Performance).
+    """
+    published = Association.objects.filter(status=Association.Status.PUBLISHED)
+    # The stored vector is for the database only: not sent along with every matching row.
+    queryset = _filtered(published.defer("search_vector"), filters)
     q = filters.q.strip()[:MAX_QUERY_LENGTH]
     if not q:
         return queryset.annotate(rank=Value(0.0, output_field=FloatField())).order_by("name")
@@ -81,27 +124,77 @@ def search_associations(filters: Filters) -> QuerySet:
         for word in _words(q):
             queryset = queryset.filter(Q(name__icontains=word) | Q(description__icontains=word))
         return queryset.annotate(rank=Value(0.0, output_field=FloatField())).order_by("name")
-    query = SearchQuery(q, config="german", search_type="websearch")
-    typo = Lower(Value(q))
-    queryset = (
-        queryset.annotate(name_lower=Lower("name"))
-        .filter(Q(search_vector=query) | Q(name_lower__trigram_word_similar=typo))
-        .annotate(
-            rank=Coalesce(SearchRank(F("search_vector"), query), 0.0)
-            + Coalesce(TrigramWordSimilarity(typo, F("name_lower")), 0.0),
-            headline=SearchHeadline(
-                "description",
-                query,
-                config="german",
-                start_sel=MARK_START,
-                stop_sel=MARK_END,
-                max_words=30,
-                min_words=15,
-            ),
+    words = _spelled(_words(q))
+    if not words:  # only stop words or punctuation: nothing to look for
+        return queryset.none().annotate(
+            rank=Value(0.0, output_field=FloatField()), headline=Value("")
         )
-        .order_by("-rank", "name")
-    )
-    return queryset
+    query = SearchQuery(" ".join(words), config="german", search_type="plain")
+    queryset = queryset.alias(name_lower=Lower("name"))
+    rank = Coalesce(SearchRank(F("search_vector"), query), 0.0)
+    share = 1.0 / len(words)  # a word in the name counts more than any description
+    for word in words:
+        matches = Q(search_vector=SearchQuery(word, config="german", search_type="plain"))
+        if len(word) >= MIN_PART_LENGTH:
+            matches |= Q(name_lower__contains=word)
+            rank += Case(
+                When(name_lower__contains=word, then=Value(share)),
+                default=Value(0.0),
+                output_field=FloatField(),
+            )
+        queryset = queryset.filter(matches)
+    return queryset.annotate(
+        rank=rank,
+        headline=SearchHeadline(
+            "description",
+            query,
+            config="german",
+            start_sel=MARK_START,
+            stop_sel=MARK_END,
+            max_words=30,
+            min_words=15,
+        ),
+    ).order_by("-rank", "name")
+
+
+def _spelled(words: list[str]) -> list[str]:
+    """The words to search for, in one query: a stop word ("und") is left out; a word found in
+    some published entry stays; one found nowhere becomes the most similar word among names
+    similar to it ("feurwehr" → "feuerwehr", "foerderverein" → "förderverein").
+
+    The similar names come from the trigram index, at most SPELLING_CANDIDATES of them: a typo
+    of a common word costs a few milliseconds instead of a similarity for every entry.
+    """
+    if not words:
+        return []
+    table = connection.ops.quote_name(Association._meta.db_table)
+    published = Association.Status.PUBLISHED
+    selects, params = [], []
+    for position, word in enumerate(words):
+        found, found_params = "search_vector @@ plainto_tsquery('german', %s)", [word]
+        closest, closest_params = "NULL", []
+        if len(word) >= MIN_PART_LENGTH:
+            found += " OR lower(name) LIKE %s"
+            found_params.append("%" + word.replace("_", "\\_") + "%")
+            closest = (
+                "(SELECT part FROM (SELECT lower(name) AS similar_name FROM "  # noqa: S608
+                f"{table} WHERE status = %s AND lower(name) %%> %s "
+                f"LIMIT {SPELLING_CANDIDATES}) AS candidates, "
+                "regexp_split_to_table(similar_name, '[^[:alnum:]äöüß]+') AS part "
+                "ORDER BY similarity(part, %s) DESC, part LIMIT 1)"
+            )
+            closest_params = [published, word, word]
+        selects.append(
+            f"SELECT {position}, CASE "  # noqa: S608 - table name and numbers; values are parameters
+            "WHEN numnode(plainto_tsquery('german', %s)) = 0 THEN NULL "
+            f"WHEN EXISTS (SELECT 1 FROM {table} WHERE status = %s AND ({found})) THEN %s "
+            f"ELSE coalesce({closest}, %s) END"
+        )
+        params += [word, published, *found_params, word, *closest_params, word]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), params)
+        spelled = dict(cursor.fetchall())
+    return [spelled[position] for position in range(len(words)) if spelled[position]]
 
 
 def for_listing(queryset: QuerySet) -> QuerySet:

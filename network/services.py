@@ -8,13 +8,15 @@ queued in the same transaction (network.emails → the outbox).
 import secrets
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
+from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchVector
 from django.core import signing
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Value
+from django.db.models import OuterRef, Q, Subquery, TextField, Value
+from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.text import slugify
@@ -87,23 +89,32 @@ class EntryData:
 
 
 def refresh_search_vector(*, association_ids: list[int]) -> None:
-    """Name (weight A) above description (B), municipality and categories (C); German."""
+    """Name (weight A) above description (B), municipality and categories (C); German.
+
+    One UPDATE for any number of entries (an import, the demo data, the search benchmark),
+    not one per entry."""
     if connection.vendor != "postgresql" or not association_ids:
         return
-    rows = (
-        Association.objects.filter(pk__in=association_ids)
-        .select_related("municipality")
-        .prefetch_related("categories")
+    municipality = Municipality.objects.filter(pk=OuterRef("municipality_id")).values("name")
+    categories = (
+        Category.objects.filter(associations=OuterRef("pk"))
+        .order_by()
+        .values("associations")
+        .annotate(names=StringAgg("name", " ", order_by=("order", "name")))
+        .values("names")
     )
-    for association in rows:
-        context = " ".join(
-            [association.municipality.name, *(c.name for c in association.categories.all())]
-        )
-        Association.objects.filter(pk=association.pk).update(
-            search_vector=SearchVector(Value(association.name), weight="A", config="german")
-            + SearchVector(Value(association.description), weight="B", config="german")
-            + SearchVector(Value(context), weight="C", config="german")
-        )
+    text = TextField()
+    context = Concat(
+        Subquery(municipality, output_field=text),
+        Value(" ", output_field=text),
+        Coalesce(Subquery(categories), Value("", output_field=text)),
+        output_field=text,
+    )
+    Association.objects.filter(pk__in=association_ids).update(
+        search_vector=SearchVector("name", weight="A", config="german")
+        + SearchVector("description", weight="B", config="german")
+        + SearchVector(context, weight="C", config="german")
+    )
 
 
 def refresh_opportunity_search_vector(*, opportunity: Opportunity) -> None:
@@ -119,7 +130,8 @@ def refresh_opportunity_search_vector(*, opportunity: Opportunity) -> None:
 # --- History ----------------------------------------------------------------------------------
 
 
-def _shown(value) -> str:
+def shown_value(value) -> str:
+    """A value as the history shows it (a set of names sorted, None empty)."""
     if isinstance(value, list | tuple | set):
         return ", ".join(sorted(str(v) for v in value))
     if value is None:
@@ -137,8 +149,8 @@ def _record(association, user, source: str, changes: dict[str, tuple]) -> None:
             source=source,
             changed_at=now,
             field=field,
-            old_value=_shown(old),
-            new_value=_shown(new),
+            old_value=shown_value(old),
+            new_value=shown_value(new),
         )
         for field, (old, new) in changes.items()
     )
@@ -174,6 +186,12 @@ def _files_kept_only_on_success():
         for field_file in written:
             field_file.storage.delete(field_file.name)
         raise
+
+
+def _locked(queryset, pk):
+    """The row, locked until commit. Whoever comes second waits here, then re-checks the
+    state the first one left (the decisions below rely on this; the race tests switch it off)."""
+    return queryset.select_for_update(of=("self",)).get(pk=pk)
 
 
 # --- Proposing and publishing -----------------------------------------------------------------
@@ -213,7 +231,7 @@ def propose_association(*, user, data: EntryData, logo=None) -> Association:
 def approve_proposal(*, association: Association, staff) -> Association:
     """Publish a proposed entry; the proposer becomes its representative."""
     with transaction.atomic():
-        association = Association.objects.select_for_update().get(pk=association.pk)
+        association = _locked(Association.objects.all(), association.pk)
         if association.status != Association.Status.PROPOSED:
             raise DirectoryError(_("This proposal has already been decided."))
         association.status = Association.Status.PUBLISHED
@@ -229,38 +247,62 @@ def approve_proposal(*, association: Association, staff) -> Association:
 
 
 def reject_proposal(*, association: Association, staff, reason: str) -> Association:
+    """Refuse a proposal; the proposer hears why, and the reason stays in the history."""
     with transaction.atomic():
-        association = Association.objects.select_for_update().get(pk=association.pk)
+        association = _locked(Association.objects.all(), association.pk)
         if association.status != Association.Status.PROPOSED:
             raise DirectoryError(_("This proposal has already been decided."))
         association.status = Association.Status.REJECTED
         association.save(update_fields=["status", "updated_at"])
-        _record(association, staff, Source.STAFF, {"status": ("proposed", "rejected")})
+        _record(
+            association,
+            staff,
+            Source.STAFF,
+            {"status": ("proposed", "rejected"), "reason": ("", reason)},
+        )
         emails.proposal_decided(association, approved=False, reason=reason)
     return association
 
 
-def hide(*, association: Association, staff) -> None:
+def hide(*, association: Association, staff) -> bool:
+    """Take a published entry off the public list; False if it was not published."""
     with transaction.atomic():
         association = Association.objects.select_for_update().get(pk=association.pk)
-        if association.status == Association.Status.PUBLISHED:
-            association.status = Association.Status.HIDDEN
-            association.hidden_reason = Association.HiddenReason.STAFF
-            association.save(update_fields=["status", "hidden_reason", "updated_at"])
-            _record(association, staff, Source.STAFF, {"status": ("published", "hidden")})
+        if association.status != Association.Status.PUBLISHED:
+            return False
+        association.status = Association.Status.HIDDEN
+        association.hidden_reason = Association.HiddenReason.STAFF
+        association.save(update_fields=["status", "hidden_reason", "updated_at"])
+        _record(association, staff, Source.STAFF, {"status": ("published", "hidden")})
+    return True
 
 
-def unhide(*, association: Association, staff) -> None:
+def unhide(*, association: Association, staff) -> bool:
+    """Publish a hidden entry again (the office vouches for it: it counts as confirmed).
+    An entry merged into another stays hidden; False if nothing changed."""
     with transaction.atomic():
         association = Association.objects.select_for_update().get(pk=association.pk)
-        if association.status == Association.Status.HIDDEN:
-            association.status = Association.Status.PUBLISHED
-            association.hidden_reason = ""
-            association.last_confirmed_at = timezone.now()
-            association.save(
-                update_fields=["status", "hidden_reason", "last_confirmed_at", "updated_at"]
-            )
-            _record(association, staff, Source.STAFF, {"status": ("hidden", "published")})
+        if (
+            association.status != Association.Status.HIDDEN
+            or association.hidden_reason == Association.HiddenReason.MERGED
+        ):
+            return False
+        association.status = Association.Status.PUBLISHED
+        association.hidden_reason = ""
+        association.last_confirmed_at = timezone.now()
+        # Without this, an entry hidden as stale would be hidden again by the next run.
+        association.confirmation_requested_at = None
+        association.save(
+            update_fields=[
+                "status",
+                "hidden_reason",
+                "last_confirmed_at",
+                "confirmation_requested_at",
+                "updated_at",
+            ]
+        )
+        _record(association, staff, Source.STAFF, {"status": ("hidden", "published")})
+    return True
 
 
 # --- Representing an entry --------------------------------------------------------------------
@@ -362,24 +404,30 @@ def _confirm(claim: Claim, *, decided_by) -> Claim:
 
 
 def approve_claim(*, claim: Claim, staff) -> Claim:
+    """Staff confirm a request to represent: the person becomes a representative."""
     with transaction.atomic():
-        claim = Claim.objects.select_for_update().select_related("association").get(pk=claim.pk)
+        claim = _locked(Claim.objects.select_related("association", "user"), claim.pk)
         if claim.status != Claim.Status.PENDING:
             raise DirectoryError(_("This request has already been decided."))
         return _confirm(claim, decided_by=staff)
 
 
 def reject_claim(*, claim: Claim, staff, reason: str) -> Claim:
+    """Staff refuse a request to represent; the person hears why."""
     with transaction.atomic():
-        claim = Claim.objects.select_for_update().select_related("association").get(pk=claim.pk)
+        claim = _locked(Claim.objects.select_related("association", "user"), claim.pk)
         if claim.status != Claim.Status.PENDING:
             raise DirectoryError(_("This request has already been decided."))
-        claim.status = Claim.Status.REJECTED
-        claim.decided_by, claim.decided_at, claim.reason = staff, timezone.now(), reason
-        claim.code_hash = ""
-        claim.save(update_fields=["status", "decided_by", "decided_at", "reason", "code_hash"])
-        emails.claim_decided(claim)
+        _reject_claim(claim, staff=staff, reason=reason)
     return claim
+
+
+def _reject_claim(claim: Claim, *, staff, reason: str) -> None:
+    claim.status = Claim.Status.REJECTED
+    claim.decided_by, claim.decided_at, claim.reason = staff, timezone.now(), reason
+    claim.code_hash = ""
+    claim.save(update_fields=["status", "decided_by", "decided_at", "reason", "code_hash"])
+    emails.claim_decided(claim)
 
 
 def invite_representative(*, association: Association, inviter, email: str) -> Invitation:
@@ -517,10 +565,9 @@ def update_entry(*, association: Association, user, data: EntryData, logo=None) 
 def approve_change_request(*, change_request: ChangeRequest, staff) -> ChangeRequest:
     """Apply the waiting changes to the live entry (recorded as the requester's, approved)."""
     with transaction.atomic():
-        change_request = (
-            ChangeRequest.objects.select_for_update()
-            .select_related("association")
-            .get(pk=change_request.pk)
+        change_request = _locked(
+            ChangeRequest.objects.select_related("association", "requested_by"),
+            change_request.pk,
         )
         if change_request.status != ChangeRequest.Status.PENDING:
             raise DirectoryError(_("This change request has already been decided."))
@@ -530,7 +577,11 @@ def approve_change_request(*, change_request: ChangeRequest, staff) -> ChangeReq
         if "name" in changes:
             values["name"] = changes["name"]
         if "municipality" in changes:
-            values["municipality"] = Municipality.objects.get(pk=changes["municipality"])
+            values["municipality"] = Municipality.objects.filter(pk=changes["municipality"]).first()
+            if values["municipality"] is None:
+                raise DirectoryError(
+                    _("The proposed municipality no longer exists; please reject the request.")
+                )
         categories = None
         if "categories" in changes:
             categories = list(Category.objects.filter(pk__in=changes["categories"]))
@@ -551,26 +602,34 @@ def approve_change_request(*, change_request: ChangeRequest, staff) -> ChangeReq
 
 
 def reject_change_request(*, change_request: ChangeRequest, staff, reason: str) -> ChangeRequest:
+    """Staff refuse a change request; the live entry stays as it is, the requester hears why."""
     with transaction.atomic():
-        change_request = (
-            ChangeRequest.objects.select_for_update()
-            .select_related("association")
-            .get(pk=change_request.pk)
+        change_request = _locked(
+            ChangeRequest.objects.select_related("association", "requested_by"),
+            change_request.pk,
         )
         if change_request.status != ChangeRequest.Status.PENDING:
             raise DirectoryError(_("This change request has already been decided."))
-        change_request.status = ChangeRequest.Status.REJECTED
-        change_request.decided_by = staff
-        change_request.decided_at = timezone.now()
-        change_request.reason = reason
-        change_request.save(update_fields=["status", "decided_by", "decided_at", "reason"])
-        emails.change_request_decided(change_request)
+        _reject_change_request(change_request, staff=staff, reason=reason)
     return change_request
 
 
+def _reject_change_request(change_request: ChangeRequest, *, staff, reason: str) -> None:
+    change_request.status = ChangeRequest.Status.REJECTED
+    change_request.decided_by = staff
+    change_request.decided_at = timezone.now()
+    change_request.reason = reason
+    change_request.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    emails.change_request_decided(change_request)
+
+
+MERGEABLE = (Association.Status.PUBLISHED, Association.Status.HIDDEN)
+
+
 def merge_associations(*, survivor: Association, duplicate: Association, staff) -> Association:
-    """Two entries for one association: representatives, opportunities, claims and history
-    move to the survivor; the duplicate is hidden as merged."""
+    """Two entries for one association: representatives, opportunities, open invitations and
+    history move to the survivor; the duplicate is hidden as merged. Its open claims and change
+    requests are refused with a mail (they were about an entry that no longer shows)."""
     if survivor.pk == duplicate.pk:
         raise DirectoryError(_("Choose two different entries to merge."))
     with transaction.atomic():
@@ -582,28 +641,80 @@ def merge_associations(*, survivor: Association, duplicate: Association, staff) 
             .order_by("pk")
         }
         survivor, duplicate = locked[survivor.pk], locked[duplicate.pk]
-        if duplicate.status == Association.Status.HIDDEN and (
-            duplicate.hidden_reason == Association.HiddenReason.MERGED
-        ):
-            raise DirectoryError(_("This entry has already been merged."))
+        for entry in (survivor, duplicate):
+            if entry.hidden_reason == Association.HiddenReason.MERGED:
+                raise DirectoryError(
+                    _("%(name)s has already been merged into another entry.") % {"name": entry}
+                )
+            if entry.status not in MERGEABLE:
+                raise DirectoryError(
+                    _("%(name)s is a proposal: approve or reject it instead of merging.")
+                    % {"name": entry}
+                )
         existing = set(survivor.representatives.values_list("user_id", flat=True))
         duplicate.representatives.exclude(user_id__in=existing).update(association=survivor)
         duplicate.representatives.all().delete()
+        moved_opportunities = list(duplicate.opportunities.values_list("pk", flat=True))
         duplicate.opportunities.update(association=survivor)
+        duplicate.invitations.filter(accepted_at__isnull=True).update(association=survivor)
         duplicate.history.update(association=survivor)
-        duplicate.claims.filter(status=Claim.Status.PENDING).update(
-            status=Claim.Status.REJECTED, reason=_("The entry was merged into another one.")
-        )
-        duplicate.change_requests.filter(status=ChangeRequest.Status.PENDING).update(
-            status=ChangeRequest.Status.REJECTED, reason=_("The entry was merged into another one.")
-        )
+        reason = _("The entry was merged into %(name)s.") % {"name": survivor.name}
+        for claim in duplicate.claims.filter(status=Claim.Status.PENDING).select_related(
+            "association", "user"
+        ):
+            _reject_claim(claim, staff=staff, reason=reason)
+        for change_request in duplicate.change_requests.filter(
+            status=ChangeRequest.Status.PENDING
+        ).select_related("association", "requested_by"):
+            _reject_change_request(change_request, staff=staff, reason=reason)
         duplicate.status = Association.Status.HIDDEN
         duplicate.hidden_reason = Association.HiddenReason.MERGED
         duplicate.save(update_fields=["status", "hidden_reason", "updated_at"])
         _record(
             survivor, staff, Source.MERGE, {"merged": ("", f"{duplicate.name} ({duplicate.pk})")}
         )
+        _record(
+            duplicate,
+            staff,
+            Source.MERGE,
+            {"merged_into": ("", f"{survivor.name} ({survivor.pk})")},
+        )
+        for opportunity in Opportunity.objects.filter(pk__in=moved_opportunities).select_related(
+            "association"
+        ):
+            refresh_opportunity_search_vector(opportunity=opportunity)
     return survivor
+
+
+# --- Staff edits ------------------------------------------------------------------------------
+
+
+def record_staff_edit(
+    *,
+    association: Association,
+    staff,
+    changes: list[tuple[str, object, object]],
+    created: bool = False,
+) -> None:
+    """An edit in admin (already saved) joins the history as the office's, one row per
+    (field, old, new), and the entry is found by what it now says."""
+    with transaction.atomic():
+        if created:
+            changes = [("created", "", association.name), *changes]
+        now = timezone.now()
+        AssociationChange.objects.bulk_create(
+            AssociationChange(
+                association=association,
+                changed_by=staff,
+                source=Source.STAFF,
+                changed_at=now,
+                field=field,
+                old_value=shown_value(old),
+                new_value=shown_value(new),
+            )
+            for field, old, new in changes
+        )
+        refresh_search_vector(association_ids=[association.pk])
 
 
 # --- Keeping entries current ------------------------------------------------------------------
@@ -629,21 +740,26 @@ def association_for_confirmation(token: str) -> Association | None:
     return association if stamp == data.get("c") else None
 
 
-def confirm_current(*, association: Association, user=None) -> Association:
-    """The entry is still current: a representative (or the signed link) says so."""
+def confirm_current(
+    *, association: Association, user=None, source: str = Source.REPRESENTATIVE
+) -> Association:
+    """The entry is still current: a representative (or the signed link, or the office with
+    source=STAFF) says so. An entry hidden for want of this confirmation is shown again."""
     with transaction.atomic():
         association = Association.objects.select_for_update().get(pk=association.pk)
         now = timezone.now()
         values = {"last_confirmed_at": now, "confirmation_requested_at": None}
+        changes = {"confirmed": ("", now.date())}
         if (
             association.status == Association.Status.HIDDEN
             and association.hidden_reason == Association.HiddenReason.STALE
         ):
             values |= {"status": Association.Status.PUBLISHED, "hidden_reason": ""}
+            changes["status"] = ("hidden", "published")
         for field, value in values.items():
             setattr(association, field, value)
         association.save(update_fields=[*values, "updated_at"])
-        _record(association, user, Source.REPRESENTATIVE, {"confirmed": ("", now.date())})
+        _record(association, user, source, changes)
     return association
 
 
@@ -651,11 +767,17 @@ def request_confirmations() -> int:
     """Yearly: representatives of entries not confirmed for a while are asked (once)."""
     due_before = timezone.now() - timedelta(days=settings.NETWORK_CONFIRMATION_INTERVAL_DAYS)
     asked = 0
-    candidates = Association.objects.filter(
-        status=Association.Status.PUBLISHED,
-        confirmation_requested_at__isnull=True,
-        last_confirmed_at__lt=due_before,
-    ).values_list("pk", flat=True)
+    # An entry never confirmed (imported, made by the office) counts from its creation.
+    candidates = (
+        Association.objects.filter(
+            status=Association.Status.PUBLISHED, confirmation_requested_at__isnull=True
+        )
+        .filter(
+            Q(last_confirmed_at__lt=due_before)
+            | Q(last_confirmed_at__isnull=True, created_at__lt=due_before)
+        )
+        .values_list("pk", flat=True)
+    )
     for pk in candidates.iterator():
         with transaction.atomic():
             association = (
@@ -675,8 +797,11 @@ def request_confirmations() -> int:
 
 
 def hide_stale_entries() -> list[Association]:
-    """Entries asked and not confirmed within the grace period leave the public list;
-    the office is told in one mail a day."""
+    """Entries asked and not confirmed within the grace period leave the public list.
+
+    The office hears of them in one mail a day: each run sends the digest of every earlier
+    day (up to a week back, should beat have been down) with entries hidden on it. A digest of
+    today would miss what the runs later today hide; the outbox key sends each day's once."""
     grace = timedelta(days=settings.NETWORK_CONFIRMATION_GRACE_DAYS)
     with transaction.atomic():
         stale = list(
@@ -690,9 +815,35 @@ def hide_stale_entries() -> list[Association]:
             association.hidden_reason = Association.HiddenReason.STALE
             association.save(update_fields=["status", "hidden_reason", "updated_at"])
             _record(association, None, Source.SYSTEM, {"status": ("published", "hidden")})
-        if stale:
-            emails.stale_entries_hidden(stale, timezone.localdate())
+        _send_stale_digests()
     return stale
+
+
+STALE_DIGEST_DAYS = 7
+
+
+def _send_stale_digests() -> None:
+    today = timezone.localdate()
+    zone = timezone.get_current_timezone()
+    hidden = (
+        AssociationChange.objects.filter(
+            source=Source.SYSTEM,
+            field="status",
+            new_value="hidden",
+            changed_at__gte=datetime.combine(
+                today - timedelta(days=STALE_DIGEST_DAYS), time.min, tzinfo=zone
+            ),
+            changed_at__lt=datetime.combine(today, time.min, tzinfo=zone),
+        )
+        .select_related("association")
+        .order_by("changed_at", "pk")
+    )
+    by_day: dict = {}
+    for change in hidden:
+        day = timezone.localdate(change.changed_at)
+        by_day.setdefault(day, {})[change.association_id] = change.association
+    for day, associations in sorted(by_day.items()):
+        emails.stale_entries_hidden(list(associations.values()), day)
 
 
 # --- Opportunities ----------------------------------------------------------------------------

@@ -26,8 +26,9 @@ class PortalLocaleMiddleware:
             and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
             and settings.LANGUAGE_COOKIE_NAME not in response.cookies  # a choice just made
         ):
-            # The profile's language also holds after logging out (e.g. its notice).
-            remember_language(response, request.LANGUAGE_CODE)
+            # The profile's language also holds after logging out (e.g. its notice). Asked
+            # again now: a login request began anonymous, in the default language.
+            remember_language(response, preferred_language(request))
         return response
 
 

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import HttpResponse, HttpResponseServerError, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
 from django.utils import translation
@@ -23,8 +23,14 @@ def home(request):
 
 @require_safe
 def page(request, slug):
-    page = get_object_or_404(Page, slug=slug)
-    return render_page(request, page)
+    return render_page(request, load_page_or_404(slug))
+
+
+def load_page_or_404(slug: str) -> Page:
+    try:
+        return Page.load(slug)
+    except Page.DoesNotExist:
+        raise Http404 from None
 
 
 def render_page(request, page: Page, *, barrier_form: BarrierReportForm | None = None, status=200):

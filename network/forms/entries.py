@@ -358,7 +358,7 @@ class OpportunityFilterForm(forms.Form):
     (the search runs without them), never a server error."""
 
     q = forms.CharField(label=_("Search"), max_length=100, required=False)
-    kategorie = forms.ModelChoiceField(
+    category = forms.ModelChoiceField(
         label=_("Category"),
         queryset=Category.objects.order_by("order", "name"),
         to_field_name="slug",
@@ -371,16 +371,18 @@ class OpportunityFilterForm(forms.Form):
         required=False,
         empty_label=_("All Ämter"),
     )
-    gemeinde = MunicipalityField(required=False)
-    umfang = forms.ChoiceField(label=_("Commitment"), choices=COMMITMENT_CHOICES, required=False)
-    zuhause = forms.BooleanField(label=_("Possible from home"), required=False)
+    municipality = MunicipalityField(required=False)
+    commitment = forms.ChoiceField(
+        label=_("Commitment"), choices=COMMITMENT_CHOICES, required=False
+    )
+    remote = forms.BooleanField(label=_("Possible from home"), required=False)
 
     def __init__(self, *args, municipalities=None, **kwargs):
         super().__init__(*args, **kwargs)
         if municipalities is None:
-            self.fields["gemeinde"].set_grouped_choices(_("All municipalities"))
+            self.fields["municipality"].set_grouped_choices(_("All municipalities"))
         else:
-            self.fields["gemeinde"].choices = municipalities
+            self.fields["municipality"].choices = municipalities
         self.fields["q"].widget.attrs["type"] = "search"
 
     def filters(self) -> dict:
@@ -389,11 +391,11 @@ class OpportunityFilterForm(forms.Form):
         cleaned = getattr(self, "cleaned_data", {})
         return {
             "q": cleaned.get("q") or "",
-            "category": cleaned.get("kategorie"),
+            "category": cleaned.get("category"),
             "amt": cleaned.get("amt"),
-            "municipality": cleaned.get("gemeinde"),
-            "commitment": cleaned.get("umfang") or "",
-            "remote": bool(cleaned.get("zuhause")),
+            "municipality": cleaned.get("municipality"),
+            "commitment": cleaned.get("commitment") or "",
+            "remote": bool(cleaned.get("remote")),
         }
 
     def for_display(self) -> "OpportunityFilterForm":
@@ -402,5 +404,5 @@ class OpportunityFilterForm(forms.Form):
         cleaned = getattr(self, "cleaned_data", {})
         return OpportunityFilterForm(
             initial={name: value for name, value in cleaned.items() if value},
-            municipalities=self.fields["gemeinde"].choices,
+            municipalities=self.fields["municipality"].choices,
         )

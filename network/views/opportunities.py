@@ -17,16 +17,16 @@ from ..models import Opportunity
 from .entries import represented
 
 PAGE_SIZE = 20
-PAGE_PARAMETER = "seite"
+PAGE_PARAMETER = "page"
 
 # What a person can loosen when nothing matches: each filter in the URL, with its label.
 LOOSEN = {
     "q": gettext_lazy("without the search words"),
-    "kategorie": gettext_lazy("in all categories"),
+    "category": gettext_lazy("in all categories"),
     "amt": gettext_lazy("in all Ämter"),
-    "gemeinde": gettext_lazy("in all municipalities"),
-    "umfang": gettext_lazy("with any commitment"),
-    "zuhause": gettext_lazy("not only from home"),
+    "municipality": gettext_lazy("in all municipalities"),
+    "commitment": gettext_lazy("with any commitment"),
+    "remote": gettext_lazy("not only from home"),
 }
 
 

@@ -20,3 +20,37 @@
     focusErrorSummary();
   }
 })();
+
+/*
+ * Copy buttons (e.g. the key on the two-factor set-up page): a button with data-copy-value is
+ * hidden in the markup and shown only where the browser can copy; after copying, the text of
+ * data-copied-text is put into the status element that follows the button (read out by screen
+ * readers). Without JavaScript the value stays selectable in its readonly field.
+ */
+(function () {
+  "use strict";
+
+  function enableCopyButtons() {
+    if (!navigator.clipboard || !window.isSecureContext) {
+      return;
+    }
+    var buttons = document.querySelectorAll("button[data-copy-value]");
+    Array.prototype.forEach.call(buttons, function (button) {
+      var status = button.nextElementSibling;
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(button.getAttribute("data-copy-value")).then(function () {
+          if (status && status.getAttribute("role") === "status") {
+            status.textContent = button.getAttribute("data-copied-text") || "";
+          }
+        });
+      });
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", enableCopyButtons);
+  } else {
+    enableCopyButtons();
+  }
+})();

@@ -161,10 +161,28 @@ def test_error_and_account_flow_pages_are_accessible(
     assert_accessible(page, "verification sent")
 
 
+def _age_login(page, seconds):
+    """Move the browser session's record of its login `seconds` into the past."""
+    from importlib import import_module
+
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+    from django.conf import settings
+
+    cookie = next(c for c in page.context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME)
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=cookie["value"])
+    records = store[AUTHENTICATION_METHODS_SESSION_KEY]
+    for record in records:
+        record["at"] -= seconds
+    store[AUTHENTICATION_METHODS_SESSION_KEY] = records
+    store.save()
+
+
 @VIEWPORTS
 def test_staff_pages_on_the_way_to_admin_are_accessible(
     page, live_server, assert_accessible, transactional_db, viewport
 ):
+    from allauth.account import app_settings as allauth_account
+
     page.set_viewport_size(viewport)
     volunteer = UserFactory()
     _log_in(page, live_server, volunteer)
@@ -174,12 +192,68 @@ def test_staff_pages_on_the_way_to_admin_are_accessible(
     page.context.clear_cookies()
     staff = StaffFactory()
     _log_in(page, live_server, staff)
+    # A login older than allauth's window: the password is asked again before a factor is added.
+    _age_login(page, allauth_account.REAUTHENTICATION_TIMEOUT + 1)
     page.goto(live_server.url + "/admin/")
-    # allauth asks for the password again before a second factor is added.
     assert reverse("account_reauthenticate") in page.url
+    assert _no_horizontal_scroll(page)
     assert_accessible(page, "reauthenticate")
     page.fill("input[name=password]", PASSWORD)
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_url(lambda url: reverse("mfa_activate_totp") in url)
     assert page.locator("img[src^='data:image/svg']").count() == 1  # the QR code, no inline JS
+    assert _no_horizontal_scroll(page)
     assert_accessible(page, "TOTP set-up")
+
+
+@VIEWPORTS
+def test_staff_set_up_totp_right_after_login_and_go_on_to_admin(
+    page, live_server, assert_accessible, transactional_db, viewport
+):
+    from tests.helpers import totp_code
+
+    page.set_viewport_size(viewport)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    staff = StaffFactory()
+    _log_in(page, live_server, staff)
+    page.goto(live_server.url + "/admin/")
+    # A fresh login goes straight to the set-up: no second password prompt.
+    page.wait_for_url(lambda url: reverse("mfa_activate_totp") in url)
+    secret_field = page.locator("#authenticator_secret")
+    assert secret_field.is_visible()
+    secret_field.focus()
+    assert page.evaluate("document.activeElement.id") == "authenticator_secret"
+    # The whole key is visible: it wraps instead of being cut off at 320 px.
+    assert secret_field.evaluate("el => el.scrollWidth <= el.clientWidth")
+    assert secret_field.evaluate("el => el.scrollHeight <= el.clientHeight + 2")
+    copy = page.locator("button[data-copy-value]")
+    secret = copy.get_attribute("data-copy-value")
+    assert secret_field.input_value().replace(" ", "") == secret
+    copy.click()
+    page.locator("#authenticator_secret_copied").filter(has_text="kopiert").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()") == secret
+    assert _no_horizontal_scroll(page)
+    assert_accessible(page, "TOTP set-up, fresh login")
+
+    page.fill("input[name=code]", totp_code(secret))
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url(lambda url: reverse("mfa_view_recovery_codes") in url)
+    assert _no_horizontal_scroll(page)
+    assert_accessible(page, "recovery codes after set-up")
+    page.get_by_role("link", name="Weiter zur Verwaltung").click()
+    page.wait_for_url(live_server.url + "/admin/")
+    assert page.locator("#site-name").count() == 1  # the administration itself, not a gate
+
+
+def test_text_is_set_in_the_portals_subset_of_fira_sans(page, live_server):
+    page.goto(live_server.url + "/")
+    loaded = page.evaluate(
+        "document.fonts.ready.then(() => [...document.fonts]"
+        ".filter(f => f.status === 'loaded')"
+        ".map(f => f.family.replaceAll('\"', '') + ' ' + f.weight))"
+    )
+    assert "KloorSans 400" in loaded  # body text
+    assert "KloorSans 600" in loaded  # headings
+    for selector in ("body", "h1", ".kern-kopfzeile"):
+        family = page.evaluate(f"getComputedStyle(document.querySelector('{selector}')).fontFamily")
+        assert family.replace('"', "").startswith("KloorSans"), (selector, family)

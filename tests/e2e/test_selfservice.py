@@ -123,10 +123,10 @@ def test_a_volunteer_expresses_interest_and_the_representative_gets_the_mail(
     page.goto(live_server.url + reverse("network:opportunities"))
     check("opportunity list")
     page.fill("input[name=q]", "Lesepat")
-    page.select_option("select[name=kategorie]", "heimat")
+    page.select_option("select[name=category]", "heimat")
     page.locator("main form[role=search] button[type=submit]").click()
     page.wait_for_load_state()
-    assert "kategorie=heimat" in page.url
+    assert "category=heimat" in page.url
     check("opportunity list filtered")
     page.get_by_role("link", name="Plattdeutsch-Lesepat:in").click()
     check("opportunity detail")
@@ -150,7 +150,7 @@ def test_a_volunteer_expresses_interest_and_the_representative_gets_the_mail(
 
 def test_an_empty_search_result_suggests_what_to_loosen(page, live_server, association, check):
     OpportunityFactory(association=association, title="Boßeln", category=category("heimat"))
-    page.goto(live_server.url + reverse("network:opportunities") + "?q=Boßeln&kategorie=sport")
+    page.goto(live_server.url + reverse("network:opportunities") + "?q=Boßeln&category=sport")
     assert page.get_by_text("Kein offenes Angebot passt zu Ihrer Suche.").is_visible()
     check("opportunity list, empty")
     page.get_by_role("link", name="in allen Kategorien").click()

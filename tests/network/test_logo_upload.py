@@ -30,7 +30,7 @@ SVG_WITH_SCRIPT = (
 )
 HTML_AS_PNG = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
 NOT_AN_IMAGE = "Diese Datei ist kein Bild, das wir verwenden können."
-TOO_LARGE = "Das Logo ist zu groß: bitte höchstens 2 MB."
+TOO_LARGE = "Das Logo ist zu groß: Bitte höchstens 2 MB."
 TOO_MANY_PIXELS = "Das Bild hat zu viele Pixel; bitte verkleinern Sie es."
 
 

@@ -216,19 +216,19 @@ def test_filters_combine_and_live_in_the_url(client):
     OpportunityFactory(
         title="Helfer:in Sommerfest", municipality=hohn, category=social, commitment="one-off"
     )
-    assert _titles(client.get(LIST, {"gemeinde": hohn.pk, "kategorie": "soziales"})) == [
+    assert _titles(client.get(LIST, {"municipality": hohn.pk, "category": "soziales"})) == [
         "Helfer:in Sommerfest"
     ]
     assert _titles(client.get(LIST, {"amt": nortorf.amt.pk})) == ["Hausaufgabenhilfe online"]
-    assert _titles(client.get(LIST, {"zuhause": "on"})) == ["Hausaufgabenhilfe online"]
-    assert sorted(_titles(client.get(LIST, {"umfang": "regular"}))) == [
+    assert _titles(client.get(LIST, {"remote": "on"})) == ["Hausaufgabenhilfe online"]
+    assert sorted(_titles(client.get(LIST, {"commitment": "regular"}))) == [
         "Hausaufgabenhilfe online",
         "Trainer:in Kinderturnen",
     ]
-    assert _titles(client.get(LIST, {"q": "Kinderturnen", "gemeinde": hohn.pk})) == [
+    assert _titles(client.get(LIST, {"q": "Kinderturnen", "municipality": hohn.pk})) == [
         "Trainer:in Kinderturnen"
     ]
-    page = client.get(LIST, {"gemeinde": hohn.pk, "kategorie": "soziales"})
+    page = client.get(LIST, {"municipality": hohn.pk, "category": "soziales"})
     html = page.content.decode()
     assert "1 Angebot gefunden" in html
     assert f'<option value="{hohn.pk}" selected>Hohn</option>' in html
@@ -237,12 +237,12 @@ def test_filters_combine_and_live_in_the_url(client):
 @pytest.mark.django_db
 def test_an_empty_result_suggests_what_to_loosen(client):
     OpportunityFactory(title="Trainer:in Kinderturnen", category=category("sport"))
-    response = client.get(LIST, {"q": "Kinderturnen", "kategorie": "kirche", "seite": "2"})
+    response = client.get(LIST, {"q": "Kinderturnen", "category": "kirche", "page": "2"})
     html = response.content.decode()
     assert "0 Angebote gefunden" in html
     assert "Kein offenes Angebot passt zu Ihrer Suche." in html
     assert 'href="?q=Kinderturnen">in allen Kategorien</a>' in html
-    assert 'href="?kategorie=kirche">ohne die Suchwörter</a>' in html
+    assert 'href="?category=kirche">ohne die Suchwörter</a>' in html
     assert _titles(client.get(LIST, {"q": "Kinderturnen"})) == ["Trainer:in Kinderturnen"]
 
 
@@ -250,11 +250,11 @@ def test_an_empty_result_suggests_what_to_loosen(client):
 def test_the_list_is_paginated_with_the_filters_kept(client):
     for number in range(23):
         OpportunityFactory(title=f"Aufgabe {number:02}", commitment="one-off")
-    first = client.get(LIST, {"umfang": "one-off"})
+    first = client.get(LIST, {"commitment": "one-off"})
     assert len(_titles(first)) == 20
     assert "23 Angebote gefunden" in first.content.decode()
-    assert "?umfang=one-off&amp;seite=2" in first.content.decode()
-    second = client.get(LIST, {"umfang": "one-off", "seite": "2"})
+    assert "?commitment=one-off&amp;page=2" in first.content.decode()
+    second = client.get(LIST, {"commitment": "one-off", "page": "2"})
     assert len(_titles(second)) == 3
     assert "Seite 2 von 2" in second.content.decode()
 
@@ -263,17 +263,17 @@ def test_the_list_is_paginated_with_the_filters_kept(client):
 @pytest.mark.parametrize(
     "query",
     [
-        {"kategorie": "<script>alert(1)</script>"},
-        {"gemeinde": "abc"},
-        {"gemeinde": "9" * 40},
+        {"category": "<script>alert(1)</script>"},
+        {"municipality": "abc"},
+        {"municipality": "9" * 40},
         {"amt": "-1"},
-        {"umfang": "immer"},
-        {"seite": "-1"},
-        {"seite": "99999999999999999999"},
+        {"commitment": "immer"},
+        {"page": "-1"},
+        {"page": "99999999999999999999"},
         {"q": "x" * 5000},
         {"q": "a & | ! ( ) : * 'b"},
         {"q": "\x00"},
-        {"zuhause": "vielleicht"},
+        {"remote": "vielleicht"},
     ],
 )
 def test_hostile_filters_are_ignored_without_an_error(client, query):
@@ -307,7 +307,7 @@ def test_the_list_keeps_its_query_count_whatever_the_number_of_opportunities(
     and the site configuration of the layout: 7 queries for 3 and for 60 opportunities."""
     _make(count)
     with django_assert_num_queries(7):
-        response = client.get(LIST, {"kategorie": "sport"})
+        response = client.get(LIST, {"category": "sport"})
     assert response.status_code == 200
 
 
@@ -375,7 +375,7 @@ def test_interest_without_anyone_to_answer_says_so(client, association, user):
     client.force_login(user)
     response = client.post(reverse("network:interest", args=[opportunity.pk]), {"message": "Hallo"})
     assert response.status_code == 200
-    assert "wenden Sie sich an das Büro" in response.content.decode()
+    assert "Bitte wenden Sie sich an uns." in response.content.decode()
     assert not Interest.objects.exists()
 
 

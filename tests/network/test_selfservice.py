@@ -221,7 +221,7 @@ def test_a_wrong_code_says_how_many_tries_are_left_then_hands_over_to_the_office
     claim = Claim.objects.get()
     url = reverse("network:claim_code", args=[claim.pk])
     first = client.post(url, {"code": "FALSCH00"}).content.decode()
-    assert "Sie können es noch 4 Mal versuchen." in first
+    assert "Sie können es noch 4-mal versuchen." in first
     for _attempt in range(4):
         last = client.post(url, {"code": "FALSCH00"})
     assert last.status_code == 200

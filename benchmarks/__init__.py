@@ -1,0 +1,1 @@
+"""Benchmarks: scripts run on purpose, not tests (see README, Performance)."""
