@@ -197,7 +197,8 @@ def book(request, slot_id):
                     phone=data["phone"],
                 )
             except SlotTaken as error:
-                messages.warning(request, f"{error.message} {_('Here are the next free times.')}")
+                next_times = _("Here are the next free times.")
+                messages.warning(request, f"{error.message} {next_times}")
                 return redirect(picker_url(data["topic"].slug, timezone.localdate(slot.starts_at)))
             except AdviceError as error:
                 form.add_error(None, error.message)

@@ -192,7 +192,8 @@ def _move_page(request, booking, *, actor, done_url: str):
             try:
                 moved = services.reschedule_booking(booking=booking, new_slot=new_slot, actor=actor)
             except SlotTaken as error:
-                form.add_error("slot", f"{error.message} {_('Please choose another time.')}")
+                another = _("Please choose another time.")
+                form.add_error("slot", f"{error.message} {another}")
             except AdviceError as error:
                 form.add_error(None, error.message)
             else:
