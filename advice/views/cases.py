@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from .. import services
@@ -30,15 +30,18 @@ from .booking import instructions, own_case, week_of_slots
 MAX_TOKEN_LENGTH = 500  # a real token is about 60 characters
 
 # How a case looks to the person who asked (not the office's workflow words).
-APPOINTMENT_CONFIRMED = gettext_lazy("confirmed")
-APPOINTMENT_CANCELLED = gettext_lazy("cancelled")
-APPOINTMENT_HELD = gettext_lazy("took place")
-APPOINTMENT_MISSED = gettext_lazy("missed")
+APPOINTMENT_CONFIRMED = pgettext_lazy("advice status", "confirmed")
+APPOINTMENT_CANCELLED = pgettext_lazy("advice status", "cancelled")
+APPOINTMENT_HELD = pgettext_lazy("advice status", "took place")
+APPOINTMENT_MISSED = pgettext_lazy("advice status", "missed")
 QUESTION_STATUS = {
-    AdviceRequest.Status.NEW: (gettext_lazy("received"), "info"),
-    AdviceRequest.Status.IN_PROGRESS: (gettext_lazy("being answered"), "info"),
-    AdviceRequest.Status.WAITING: (gettext_lazy("waiting for your reply"), "warning"),
-    AdviceRequest.Status.CLOSED: (gettext_lazy("answered"), "success"),
+    AdviceRequest.Status.NEW: (pgettext_lazy("advice status", "received"), "info"),
+    AdviceRequest.Status.IN_PROGRESS: (pgettext_lazy("advice status", "being answered"), "info"),
+    AdviceRequest.Status.WAITING: (
+        pgettext_lazy("advice status", "waiting for your reply"),
+        "warning",
+    ),
+    AdviceRequest.Status.CLOSED: (pgettext_lazy("advice status", "answered"), "success"),
 }
 
 
