@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from icalendar import Calendar
 
+from advice import services
 from advice.models import AdviceRequest, Format
 from mailings.models import Email
 from network.models import Association
@@ -364,6 +365,17 @@ def test_the_calendar_file_is_the_appointment_in_berlin_time(client, slot, user)
     assert start.params["TZID"] == "Europe/Berlin"
     assert start.dt == slot.starts_at.astimezone(BERLIN)
     assert start.dt.hour == 9
+
+
+@pytest.mark.django_db
+def test_the_confirmation_page_of_a_cancelled_booking_says_so(client, slot, user):
+    booking = book(user, slot)
+    services.cancel_booking(booking=booking, actor=user)
+    client.force_login(user)
+    text = _text(client.get(reverse("advice:booked", args=[booking.number])))
+    assert "Ihr abgesagter Termin" in text
+    assert "Dieser Termin ist abgesagt." in text
+    assert "Termin absagen" not in text
 
 
 @pytest.mark.django_db

@@ -10,9 +10,9 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from advice import slots
+from advice import services, slots
 from advice.forms import Weeks
-from advice.models import Advisor, Topic
+from advice.models import AdviceRequest, Advisor, Slot, Topic
 from portal.models import SiteConfiguration
 from tests.advice.factories import AvailabilityFactory, topic
 from tests.advice.helpers import adviser, book, bookable_monday, rules, slot_at
@@ -340,6 +340,33 @@ def test_the_picker_needs_the_same_queries_for_1_and_8_weeks_of_slots(
     with django_assert_num_queries(PICKER_QUERIES + (LOGGED_IN if logged_in else 0)):
         response = client.get(PICKER, params)
     assert len(_slot_links(response)) >= 30
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("number", [1, 50])
+def test_the_picker_needs_the_same_queries_for_1_and_50_bookings(
+    client, django_assert_num_queries, number
+):
+    advisers = _many_advisers(8)
+    monday = bookable_monday()
+    taken = Slot.objects.filter(advisor__in=advisers).order_by("starts_at")[:number]
+    AdviceRequest.objects.bulk_create(
+        AdviceRequest(
+            number=services.new_number(),
+            kind=AdviceRequest.Kind.APPOINTMENT,
+            requester=UserFactory(),
+            topic=topic(),
+            format=slot.format,
+            slot=slot,
+            concern="Anliegen",
+        )
+        for slot in taken
+    )
+    params = {"topic": "vereinsrecht", **_week_param(monday)}
+    cache.clear()
+    with django_assert_num_queries(PICKER_QUERIES):
+        response = client.get(PICKER, params)
+    assert _slot_links(response)
 
 
 @pytest.mark.django_db
