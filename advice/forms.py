@@ -221,7 +221,8 @@ class AssociationChoiceMixin:
         )
         if search is None:
             search = self.data.get("association_search", "")
-        searched = str(search).strip()[:100]
+        # Read before validation: what cannot be text for the database (NUL …) is dropped.
+        searched = "".join(c for c in str(search) if c.isprintable()).strip()[:100]
         if searched:
             self.association_searched = True
             own_ids = {a.pk for a in own}
@@ -401,4 +402,3 @@ class NewTimeForm(forms.Form):
             "max_value": _("Please choose a new time."),
         },
     )
-    start = forms.DateField(required=False, widget=forms.HiddenInput)

@@ -253,6 +253,16 @@ def test_a_hidden_association_cannot_be_posted(client, slot, user):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("text", ["Shanty\x00", "\x00", "x" * 5000, "&|!:*()'\"\\", "<b>"])
+def test_a_hostile_association_search_is_harmless(client, slot, user, text):
+    client.force_login(user)
+    data = _form(association_search=text, find_association="1")
+    assert client.post(_book_url(slot), data).status_code == 200
+    data = _form(association_search=text)
+    assert client.post(_book_url(slot), data).status_code in (200, 302)
+
+
+@pytest.mark.django_db
 def test_a_search_without_matches_says_so(client, slot, user):
     client.force_login(user)
     data = _form(association_search="Gibtsnichtverein", find_association="1")
