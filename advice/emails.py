@@ -39,7 +39,8 @@ def _booking_context(booking: AdviceRequest) -> dict:
     }
 
 
-def _ics(booking: AdviceRequest) -> Attachment:
+def calendar_attachment(booking: AdviceRequest) -> Attachment:
+    """The appointment as a calendar file (also offered for download on the site)."""
     sequence = booking.events.filter(kind=CaseEvent.Kind.RESCHEDULED).count() + (
         1 if booking.cancelled_at else 0
     )
@@ -83,7 +84,12 @@ def booking_confirmed(booking: AdviceRequest) -> None:
     context = _booking_context(booking)
     key = f"advice:{booking.pk}:booked:{booking.slot_id}"
     _to_requester(
-        booking, "booking_confirmed", key, context, attachments=[_ics(booking)], sensitive=True
+        booking,
+        "booking_confirmed",
+        key,
+        context,
+        attachments=[calendar_attachment(booking)],
+        sensitive=True,
     )
     _to_advisor(booking, "advisor_booked", key + ":advisor", context)
 
@@ -92,7 +98,12 @@ def booking_rescheduled(booking: AdviceRequest, *, previous_start) -> None:
     context = {**_booking_context(booking), "previous_start": timezone.localtime(previous_start)}
     key = f"advice:{booking.pk}:moved:{booking.slot_id}"
     _to_requester(
-        booking, "booking_rescheduled", key, context, attachments=[_ics(booking)], sensitive=True
+        booking,
+        "booking_rescheduled",
+        key,
+        context,
+        attachments=[calendar_attachment(booking)],
+        sensitive=True,
     )
     _to_advisor(booking, "advisor_rescheduled", key + ":advisor", context)
 
@@ -100,7 +111,9 @@ def booking_rescheduled(booking: AdviceRequest, *, previous_start) -> None:
 def booking_cancelled(booking: AdviceRequest, *, by_office: bool) -> None:
     context = {**_booking_context(booking), "by_office": by_office}
     key = f"advice:{booking.pk}:cancelled:{booking.slot_id}"
-    _to_requester(booking, "booking_cancelled", key, context, attachments=[_ics(booking)])
+    _to_requester(
+        booking, "booking_cancelled", key, context, attachments=[calendar_attachment(booking)]
+    )
     _to_advisor(booking, "advisor_cancelled", key + ":advisor", context)
 
 

@@ -135,8 +135,10 @@ def ask_question(*, user, topic: Topic, concern: str, association=None, municipa
 
 
 def _locked_booking(booking: AdviceRequest) -> AdviceRequest:
+    # Only the case row is locked: PostgreSQL refuses FOR UPDATE on the nullable side of the
+    # outer joins that select_related makes for the optional slot and requester.
     return (
-        AdviceRequest.objects.select_for_update()
+        AdviceRequest.objects.select_for_update(of=("self",))
         .select_related("slot", "slot__advisor", "topic", "requester")
         .get(pk=booking.pk)
     )
@@ -295,7 +297,11 @@ def add_note(*, case: AdviceRequest, staff, text: str) -> CaseNote:
 def mark_no_show(*, case: AdviceRequest, staff) -> AdviceRequest:
     """The volunteer did not come: recorded, and the case closed with that outcome."""
     with transaction.atomic():
-        case = AdviceRequest.objects.select_for_update().select_related("slot").get(pk=case.pk)
+        case = (
+            AdviceRequest.objects.select_for_update(of=("self",))
+            .select_related("slot")
+            .get(pk=case.pk)
+        )
         if case.kind != AdviceRequest.Kind.APPOINTMENT or case.cancelled_at:
             raise AdviceError(_("Only a booked appointment can be marked as missed."))
         if case.slot.starts_at > timezone.now():

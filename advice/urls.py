@@ -18,4 +18,5 @@ urlpatterns = [
     path("konto/beratungen/", cases.my_bookings, name="my_bookings"),
     path("konto/beratungen/<str:number>/absagen/", cases.cancel, name="cancel"),
     path("konto/beratungen/<str:number>/verschieben/", cases.reschedule, name="reschedule"),
+    path("konto/beratungen/<str:number>/termin.ics", cases.calendar_file, name="calendar"),
 ]
