@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Amt, Municipality
+from .models import Amt, Association, Municipality
 
 
 @admin.register(Amt)
@@ -15,3 +15,25 @@ class MunicipalityAdmin(admin.ModelAdmin):
     list_filter = ["kind", "source", "amt"]
     search_fields = ["name", "ags"]
     list_select_related = ["amt"]
+
+
+@admin.register(Association)
+class AssociationAdmin(admin.ModelAdmin):
+    """The directory's entries, shown read-only until the directory admin replaces this: every
+    change to an entry goes through network.services. Its page shows what other apps register
+    in network.admin_panels (the advice cases of the association, for Beratung)."""
+
+    list_display = ["name", "municipality", "status"]
+    list_filter = ["status"]
+    search_fields = ["name", "register_number", "email"]
+    list_select_related = ["municipality"]
+    change_form_template = "admin/network/association/change_form.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
