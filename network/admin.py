@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import Amt, Association, Municipality
 
@@ -28,6 +29,11 @@ class AssociationAdmin(admin.ModelAdmin):
     search_fields = ["name", "register_number", "email"]
     list_select_related = ["municipality"]
     change_form_template = "admin/network/association/change_form.html"
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs["assume_scheme"] = "https"  # an address typed without one
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def has_add_permission(self, request):
         return False
