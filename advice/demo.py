@@ -247,7 +247,7 @@ CASES = [
         MALTE,
         "vereinsrecht",
         "Wie melden wir einen neuen Vorstand beim Vereinsregister an?",
-        day=10,
+        day=-3,
         advisor=JENS,
         format=VIDEO,
         status=S.CLOSED,
@@ -413,7 +413,7 @@ def _case(spec: CaseSpec, context: _Context, key: int) -> bool:
         return False
     if spec.upcoming:
         # An appointment still ahead is kept; once it has passed, the next run books anew.
-        # The reference number is drawn for the day, so a second run that day draws the same.
+        # The reference numbers are drawn for the day: a second run that day draws the same.
         ahead = AdviceRequest.objects.filter(
             requester=requester, concern=spec.concern, slot__starts_at__gt=timezone.now()
         )
@@ -423,6 +423,8 @@ def _case(spec: CaseSpec, context: _Context, key: int) -> bool:
     else:
         rng = _rng(f"{SEED}:{key}")
     number = _number(rng)
+    while spec.upcoming and AdviceRequest.objects.filter(number=number).exists():
+        number = _number(rng)  # the day's earlier booking has passed already: the next number
     if AdviceRequest.objects.filter(number=number).exists():
         return False
     slot = _slot_for(spec, context) if spec.is_appointment else None

@@ -143,3 +143,23 @@ def test_demo_appointments_ahead_respect_the_advisers_absence(seeded):
         )
         assert not booked.exists()
         assert absence.starts_at > timezone.now() + timedelta(days=1)
+
+
+def test_once_the_upcoming_appointments_have_passed_the_next_seed_books_new_ones():
+    _seed()
+    ahead = AdviceRequest.objects.filter(
+        kind="appointment", cancelled_at__isnull=True, slot__starts_at__gt=timezone.now()
+    )
+    upcoming = list(ahead.values_list("slot", flat=True))
+    assert upcoming
+    # Time passes: the booked appointments now lie ten weeks (and a few minutes) back.
+    shift = timedelta(weeks=10, minutes=7)
+    for slot in Slot.objects.filter(pk__in=upcoming):
+        Slot.objects.filter(pk=slot.pk).update(
+            starts_at=slot.starts_at - shift, ends_at=slot.ends_at - shift
+        )
+    cases = AdviceRequest.objects.count()
+    _seed()
+    assert AdviceRequest.objects.count() == cases + len(upcoming)
+    mine = ahead.filter(requester__email=VOLUNTEER)
+    assert mine.count() == 1
