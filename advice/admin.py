@@ -21,7 +21,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -400,16 +400,7 @@ def _event_value(event, value):
 @admin.register(AdviceRequest)
 class AdviceRequestAdmin(ModelAdmin):
     form = CaseForm
-    list_display = [
-        "number",
-        "kind",
-        "topic",
-        "appointment",
-        "status",
-        "assignee",
-        "due",
-        "created_at",
-    ]
+    list_display = ["number", "topic", "appointment", "status", "assignee", "due", "created"]
     list_filter = [
         CaseViewFilter,
         "status",
@@ -495,13 +486,13 @@ class AdviceRequestAdmin(ModelAdmin):
 
     # Columns ------------------------------------------------------------------------------------
 
-    @admin.display(description=_("appointment"), ordering="slot__starts_at")
+    @admin.display(description=_("appointment or question"), ordering="slot__starts_at")
     def appointment(self, obj):
         if obj.slot is None:
-            return "–"
+            return obj.get_kind_display()  # a written question
         text = f"{timezone.localtime(obj.slot.starts_at):%d.%m.%Y %H:%M}"
         if obj.cancelled_at:
-            return format_html("<del>{}</del> ({})", text, gettext("cancelled"))
+            return format_html("<del>{}</del> ({})", text, pgettext("appointment", "cancelled"))
         return text
 
     @admin.display(description=_("due on"), ordering="due_on")
@@ -513,13 +504,17 @@ class AdviceRequestAdmin(ModelAdmin):
             return format_html("{} <strong>{}</strong>", text, gettext("overdue"))
         return text
 
+    @admin.display(description=_("created"), ordering="created_at")
+    def created(self, obj):
+        return f"{timezone.localtime(obj.created_at):%d.%m.%Y}"
+
     @admin.display(description=_("appointment"))
     def appointment_details(self, obj):
         slot = obj.slot
         if slot is None:
             return gettext("none (written question)")
         place = slot.place or slot.get_format_display()
-        return f"{self.appointment(obj)} – {slot.advisor.display_name}, {place}"
+        return format_html("{} – {}, {}", self.appointment(obj), slot.advisor.display_name, place)
 
     @admin.display(description=_("requester"))
     def requester_details(self, obj):
@@ -683,9 +678,14 @@ class AdviceRequestAdmin(ModelAdmin):
         extra_context = {
             **(extra_context or {}),
             "can_book_for_callers": self.can_book_for_callers(request),
-            "view_mine": CaseViewFilter.MINE,
-            "view_unassigned": CaseViewFilter.UNASSIGNED,
-            "view_overdue": CaseViewFilter.OVERDUE,
+            # The working views as links above the list (also among the filters).
+            "case_views": [
+                ("", gettext("All cases")),
+                (CaseViewFilter.MINE, gettext("My cases")),
+                (CaseViewFilter.UNASSIGNED, gettext("Open / not assigned")),
+                (CaseViewFilter.OVERDUE, gettext("Overdue")),
+            ],
+            "current_view": request.GET.get(CaseViewFilter.parameter_name, ""),
         }
         return super().changelist_view(request, extra_context)
 

@@ -121,8 +121,10 @@ def test_my_cases_and_open_unassigned_cases_are_views_of_the_list(client):
     response = client.get(reverse(CASES) + "?view=unassigned")
     assert _listed(response) == [unassigned.number]
     page = client.get(reverse(CASES)).content.decode()
-    assert "?view=mine" in page
-    assert "?view=unassigned" in page
+    assert 'href="?view=mine">Meine Fälle</a>' in page
+    assert 'href="?view=unassigned">Offen / nicht zugewiesen</a>' in page
+    page = client.get(reverse(CASES) + "?view=mine").content.decode()
+    assert '<strong aria-current="page">Meine Fälle</strong>' in page
 
 
 def test_an_open_case_past_its_due_date_is_marked_overdue(client):
@@ -203,6 +205,18 @@ def test_hostile_list_parameters_never_cause_an_error_page(client, query):
     assert response.status_code in (200, 302)
     if response.status_code == 302:
         assert response["Location"].endswith("?e=1")
+
+
+def test_the_list_shows_counts_per_filter_choice_on_request(client):
+    staff = logged_in(client)
+    mine = a_question(municipality=MunicipalityFactory(amt=AmtFactory()))
+    services.update_case(case=mine, staff=staff, assignee=staff)
+    a_booking()
+    response = client.get(reverse(CASES), {"_facets": "True"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Meine Fälle (1)" in html
+    assert "Heute (2)" in html  # both made today
 
 
 def _count_queries(client, url):
@@ -390,6 +404,9 @@ def test_cancelling_by_the_office_asks_first_then_cancels_and_mails_both(client)
     assert booking.events.get(kind="cancelled").actor == staff
     assert [m.to for m in mails("booking_cancelled")] == [booking.requester.email]
     assert len(mails("advisor_cancelled")) == 1
+    page = client.get(_case_url(booking)).content.decode()
+    assert "<del>" in page  # the cancelled time struck through, not shown as markup
+    assert "&lt;del&gt;" not in page
 
 
 def test_beratung_cannot_delete_cases(client):
