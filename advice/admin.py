@@ -13,7 +13,9 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import SEARCH_VAR
+from django.contrib.admin.widgets import AdminTimeWidget
 from django.contrib.auth.models import Permission
+from django.db import models
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
@@ -145,6 +147,7 @@ class WeeklyAvailabilityInline(admin.TabularInline):
     model = WeeklyAvailability
     fields = ["weekday", "starts_at", "ends_at", "format", "place"]
     extra = 0
+    formfield_overrides = {models.TimeField: {"widget": AdminTimeWidget(format="%H:%M")}}
     verbose_name_plural = _("weekly availability (each range in one format)")
 
 
