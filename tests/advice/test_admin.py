@@ -448,6 +448,19 @@ def test_a_new_weekly_range_shows_up_as_free_slots_at_once(client):
     assert [f"{timezone.localtime(s.starts_at):%H:%M}" for s in free] == ["14:00", "15:00"]
 
 
+def test_deleting_a_weekly_range_removes_its_free_slots_at_once(client):
+    logged_in(client)
+    advisor = AdvisorFactory()
+    day = timezone.localdate() + timedelta(days=9)
+    AvailabilityFactory(advisor=advisor, weekday=day.weekday())
+    slots.regenerate_slots(advisor=advisor)
+    url, data = _advisor_page(client, advisor)
+    data["availability-0-DELETE"] = "on"
+    assert client.post(url, data).status_code == 302
+    assert not advisor.availability.exists()
+    assert not Slot.objects.filter(advisor=advisor).exists()
+
+
 def test_a_new_absence_hides_the_slots_it_covers(client):
     logged_in(client)
     advisor = AdvisorFactory()
