@@ -7,4 +7,8 @@ class AdviceConfig(AppConfig):
     verbose_name = _("Advice")
 
     def ready(self):
-        from . import account, personal_data  # noqa: F401  register: Mein Konto, export/erasure
+        from . import (  # noqa: F401  register: Mein Konto, export/erasure, demo data
+            account,
+            demo,
+            personal_data,
+        )

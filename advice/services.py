@@ -225,11 +225,22 @@ def book_on_behalf(
     (without a password: they can set one with "password forgotten")."""
     with transaction.atomic():
         user = User.objects.filter(email__iexact=email).first()
-        if user is None:
-            user = User.objects.create_user(
-                email=email, first_name=first_name, last_name=last_name, phone=phone
+        if user is not None and not user.is_active:
+            raise AdviceError(
+                _("The account with this address is deactivated; nothing was booked."),
+                field="email",
             )
-            EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
+        if user is None:
+            try:
+                with transaction.atomic():
+                    user = User.objects.create_user(
+                        email=email, first_name=first_name, last_name=last_name, phone=phone
+                    )
+                    EmailAddress.objects.create(
+                        user=user, email=user.email, primary=True, verified=False
+                    )
+            except IntegrityError:  # a colleague booked for the same new caller a moment ago
+                user = User.objects.get(email__iexact=email)
         return book_slot(
             user=user,
             slot=slot,
@@ -242,7 +253,25 @@ def book_on_behalf(
         )
 
 
-# --- Working on cases (staff) -----------------------------------------------------------------
+# --- Working on cases (staff) ---------------------------------------------------------------------
+
+CASE_PERMISSION = "advice.change_advicerequest"
+
+
+def works_on_cases(user) -> bool:
+    """Active staff who may change cases (group Beratung, or the permission given otherwise)."""
+    return bool(user and user.is_active and user.is_staff and user.has_perm(CASE_PERMISSION))
+
+
+def check_case_change(*, case: AdviceRequest, status: str, outcome: str, assignee) -> None:
+    """The rules of a case's state, for the service and for forms that want to say it early:
+    a closed case has an outcome, and the assignee works on cases."""
+    if status == AdviceRequest.Status.CLOSED and not outcome:
+        raise AdviceError(_("Please choose an outcome before closing the case."), field="outcome")
+    if assignee is not None and assignee != case.assignee and not works_on_cases(assignee):
+        raise AdviceError(
+            _("Cases can only be assigned to staff who work on advice cases."), field="assignee"
+        )
 
 
 def update_case(
@@ -255,13 +284,18 @@ def update_case(
     due_on=...,
     association=...,
 ) -> AdviceRequest:
-    """Change status, outcome, assignee, due date or association; each change is recorded."""
+    """Change status, outcome, assignee, due date or association; each change is recorded.
+    A case is closed only with an outcome; only staff who work on cases can be assigned."""
     with transaction.atomic():
         case = AdviceRequest.objects.select_for_update().get(pk=case.pk)
+        check_case_change(
+            case=case,
+            status=case.status if status is None else status,
+            outcome=case.outcome if outcome is None else outcome,
+            assignee=case.assignee if assignee is ... else assignee,
+        )
         changes = {}
         if status is not None and status != case.status:
-            if status == AdviceRequest.Status.CLOSED and not (outcome or case.outcome):
-                raise AdviceError(_("Please choose an outcome before closing the case."))
             changes["status"] = (CaseEvent.Kind.STATUS, case.status, status)
         if outcome is not None and outcome != case.outcome:
             changes["outcome"] = (CaseEvent.Kind.OUTCOME, case.outcome, outcome)
@@ -290,7 +324,18 @@ def update_case(
     return case
 
 
+NOTE_MAX_LENGTH = CaseNote._meta.get_field("text").max_length
+
+
 def add_note(*, case: AdviceRequest, staff, text: str) -> CaseNote:
+    """An internal note by a member of staff; never shown to the volunteer."""
+    text = text.strip()
+    if not text:
+        raise AdviceError(_("The note is empty."))
+    if len(text) > NOTE_MAX_LENGTH:
+        raise AdviceError(
+            _("The note is too long (at most %(max)d characters).") % {"max": NOTE_MAX_LENGTH}
+        )
     return CaseNote.objects.create(request=case, author=staff, text=text)
 
 
