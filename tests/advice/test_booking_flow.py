@@ -277,8 +277,9 @@ def test_the_booking_form_needs_the_same_queries_for_few_and_many_associations(
     data = _form(association_search="Sportverein", find_association="1")
     client.post(_book_url(slot), data)  # warm up the caches (site configuration, rules)
     # session, user, the slot, its bookability (booked, absent, daily cap), the adviser's
-    # topics, the person's associations, the search, the municipalities, open bookings
-    with django_assert_num_queries(11) as few:
+    # topics, the person's associations, the search (and the spelling of its words), the
+    # municipalities, open bookings
+    with django_assert_num_queries(12) as few:
         client.post(_book_url(slot), data)
     for n in range(60):
         AssociationFactory(name=f"Sportverein {n}")

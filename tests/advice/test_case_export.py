@@ -43,10 +43,10 @@ def test_the_export_has_the_reporting_columns_in_german(client):
     booking = a_booking(association=club)
     header, row = _csv(client.get(reverse(EXPORT)))
     assert header == [
-        "Nummer",
+        "Terminnummer",
         "Art",
         "Thema",
-        "Format",
+        "Art der Beratung",
         "Status",
         "Ergebnis",
         "Erstellt",

@@ -60,14 +60,14 @@ def test_cases_are_counted_by_topic_format_kind_status_and_outcome():
     assert topics["Kinderschutz"] == 0  # every topic offered, also without cases
     assert _table(report, "Fälle je Format") == {
         "vor Ort": 1,
-        "telefonisch": 0,
+        "per Telefon": 0,
         "per Video": 0,
         "schriftliche Frage": 2,
     }
     assert _table(report, "Fälle je Art") == {"Termin": 1, "schriftliche Frage": 2}
     assert _table(report, "Fälle je Status")["neu"] == 2
     outcomes = _table(report, "Fälle je Ergebnis")
-    assert (outcomes["Beratung erfolgt"], outcomes["noch kein Ergebnis"]) == (1, 2)
+    assert (outcomes["beraten"], outcomes["noch kein Ergebnis"]) == (1, 2)
 
 
 def test_months_are_local_months_and_the_default_is_the_last_twelve():
