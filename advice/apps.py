@@ -12,3 +12,7 @@ class AdviceConfig(AppConfig):
             demo,
             personal_data,
         )
+        from mailings.visibility import restrict_templates
+
+        # Booking mails name the person, the topic and the time: for Beratung only.
+        restrict_templates("emails/advice/", permission="advice.view_advicerequest")
