@@ -166,6 +166,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "network.tasks.hide_stale_entries",
         "schedule": 6 * 60 * 60,
     },
+    # Beratung: reminders the day before (hourly; the outbox key sends each once) and the
+    # nightly re-cut of bookable slots up to the horizon.
+    "advice-send-reminders": {
+        "task": "advice.tasks.send_reminders",
+        "schedule": 60 * 60,
+    },
+    "advice-regenerate-slots": {
+        "task": "advice.tasks.regenerate_slots",
+        "schedule": 24 * 60 * 60,
+    },
     "accounts-clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": 6 * 60 * 60,
@@ -251,6 +261,10 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Confirming the address in the browser that signed up logs the person in and takes them
+# where they were going (e.g. the advice slot they chose). allauth does this only while the
+# sign-up is pending in that same session; a link opened elsewhere leads to the login page.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
@@ -270,6 +284,9 @@ ACCOUNT_RATE_LIMITS = {  # allauth's defaults, stated so they are visible and tu
     "network_claim": "5/h/user,20/d/user",
     "network_invitation": "10/h/user",
     "opportunity_interest": "5/h/user,20/d/user",
+    # Beratung: each booking and question mails the person and the office.
+    "advice_booking": "10/h/user,30/d/user",
+    "advice_question": "5/h/user,20/d/user",
 }
 # Behind a reverse proxy the client's address is in X-Forwarded-For; without this every
 # visitor would share one rate-limit bucket (the proxy's address).

@@ -27,6 +27,7 @@ urlpatterns = [
     path("konto/", include("allauth.urls")),
     path("", include("mailings.urls")),
     path("", include("network.urls")),
+    path("", include("advice.urls")),
     re_path(rf"^(?P<slug>{PAGE_SLUGS})/$", portal_views.page, name="page"),
 ]
 

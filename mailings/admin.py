@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
+from . import services, visibility
 from .models import Email
 
 
@@ -17,6 +17,10 @@ class EmailAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def get_queryset(self, request):
+        # Mails of an app's cases only for staff who may see those cases (mailings.visibility).
+        return super().get_queryset(request).exclude(visibility.hidden_from(request.user))
 
     def get_fields(self, request, obj=None):
         fields = [f.name for f in Email._meta.fields]

@@ -40,6 +40,12 @@ class Email(models.Model):
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"))
     headers = models.JSONField(_("extra headers"), default=dict, blank=True)
+    attachments = models.JSONField(
+        _("attachments"),
+        default=list,
+        blank=True,
+        help_text=_("Small text files sent with the mail, e.g. a calendar entry."),
+    )
     reply_to = models.EmailField(
         _("reply to"),
         blank=True,

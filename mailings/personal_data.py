@@ -51,6 +51,7 @@ def erase(user) -> None:
         body_text="",
         body_html="",
         headers={},
+        attachments=[],
         last_error="",
     )
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from portal.addresses import validate_email_address
 from portal.models import SiteConfiguration
 
+from .attachments import Attachment
 from .exceptions import InvalidHeaderError, InvalidRecipientError, OutboxError
 from .models import Email
 from .rendering import render_email
@@ -49,6 +50,7 @@ def enqueue(
     language: str | None = None,
     headers: dict | None = None,
     reply_to: str = "",
+    attachments: list[Attachment] | None = None,
     recipient_user=None,
     sensitive: bool = False,
 ) -> Email:
@@ -57,8 +59,9 @@ def enqueue(
     `reply_to` is the address of a person on whose behalf the mail goes out (kept in its own
     indexed column: it is their personal data); `recipient_user` ties the mail to an account
     (export, erasure); `sensitive` marks a mail with a personal link or code: hidden in admin,
-    its text dropped once sent. An address or header that is not safe to send raises an
-    OutboxError before anything is written.
+    its text dropped once sent; `attachments` are small text files (e.g. an ICS invitation).
+    An address or header that is not safe to send raises an OutboxError before anything is
+    written.
     """
     _check_addressing(to=to, headers=headers or {})
     if reply_to:
@@ -81,6 +84,7 @@ def enqueue(
             "body_html": rendered.html,
             "headers": headers or {},
             "reply_to": reply_to,
+            "attachments": [a.as_dict() for a in attachments or []],
         },
     )
     if created:
@@ -297,6 +301,8 @@ def _build_message(email: Email, connection) -> EmailMultiAlternatives:
         connection=connection,
     )
     message.attach_alternative(email.body_html, "text/html")
+    for attachment in email.attachments:
+        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     return message
 
 

@@ -669,7 +669,8 @@ class AssociationAdmin(DecisionsMixin, ModelAdmin):
     def moderation_view(self, request):
         queues = []
         user = request.user
-        if user.has_perm("network.view_association"):
+        # Deciding is changing: staff who may only read entries (Beratung) have no queue here.
+        if user.has_perm("network.change_association"):
             proposals = Association.objects.filter(status=Association.Status.PROPOSED)
             queues.append(
                 _queue(
@@ -721,7 +722,8 @@ class AssociationAdmin(DecisionsMixin, ModelAdmin):
         )
 
     def export_view(self, request):
-        if not self.has_view_permission(request):
+        # The whole directory in a file is for the people who run it, not for every reader.
+        if not self.has_change_permission(request):
             raise PermissionDenied
         try:
             changelist = self.get_changelist_instance(request)  # the list's filters and search

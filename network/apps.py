@@ -29,4 +29,9 @@ class NetworkConfig(AppConfig):
             personal_data,
         )
 
+        from mailings.visibility import restrict_templates
+
         connection_created.connect(tune_search, dispatch_uid="network-tune-search")
+        # A volunteer's message to an association, a claim's code: for Vernetzung only.
+        restrict_templates("emails/network/interest", permission="network.view_interest")
+        restrict_templates("emails/network/claim", permission="network.view_claim")

@@ -89,3 +89,24 @@ def test_the_text_of_an_ordinary_mail_is_shown_to_staff(client, editor):
         body_text="Der Kontrast auf der Startseite ist zu schwach.",
     )
     assert "Der Kontrast auf der Startseite ist zu schwach." in _change_page(client, ordinary)
+
+
+@pytest.mark.django_db
+def test_redaktion_does_not_see_the_mails_of_advice_cases_beratung_does(client):
+    """The outbox holds every app's mails; an advice booking's mail names the person, topic
+    and time, which only Beratung may see (mailings.visibility)."""
+    from portal.staff_groups import BERATUNG
+
+    booking_mail = EmailFactory(template="emails/advice/booking_confirmed", subject="Termin X")
+    EmailFactory(template="emails/barrier_report", subject="Barriere Y")
+    editor = StaffFactory()
+    editor.groups.add(Group.objects.get(name=REDAKTION))
+    log_in_with_second_factor(client, editor)
+    html = client.get("/admin/mailings/email/").content.decode()
+    assert "Barriere Y" in html
+    assert "Termin X" not in html
+    assert client.get(f"/admin/mailings/email/{booking_mail.pk}/change/").status_code == 302
+    editor.groups.add(Group.objects.get(name=BERATUNG))
+    editor = type(editor).objects.get(pk=editor.pk)  # fresh permission cache
+    log_in_with_second_factor(client, editor)
+    assert "Termin X" in client.get("/admin/mailings/email/").content.decode()
