@@ -7,12 +7,13 @@ class AdviceConfig(AppConfig):
     verbose_name = _("Advice")
 
     def ready(self):
+        from mailings.visibility import restrict_templates
+
         from . import (  # noqa: F401  register: Mein Konto, export/erasure, demo data
             account,
             demo,
             personal_data,
         )
-        from mailings.visibility import restrict_templates
 
         # Booking mails name the person, the topic and the time: for Beratung only.
         restrict_templates("emails/advice/", permission="advice.view_advicerequest")

@@ -23,13 +23,13 @@ class NetworkConfig(AppConfig):
     verbose_name = _("Networking")
 
     def ready(self):
+        from mailings.visibility import restrict_templates
+
         from . import (  # noqa: F401  register: seed_demo data, "Mein Verein", export/erasure
             account,
             demo,
             personal_data,
         )
-
-        from mailings.visibility import restrict_templates
 
         connection_created.connect(tune_search, dispatch_uid="network-tune-search")
         # A volunteer's message to an association, a claim's code: for Vernetzung only.
