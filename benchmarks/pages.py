@@ -90,6 +90,10 @@ PAGES = [
     Page("directory, search", "/vereine/?q=Feuerwehr"),
     Page("directory map", "/vereine/karte/"),
     Page("opportunities", "/engagement/"),
+    # Beratung (demo: three advisers with weekly times)
+    Page("advice overview", "/beratung/"),
+    Page("advice slots", "/beratung/termin/?topic=vereinsrecht"),
+    Page("my advice (logged in)", "/konto/beratungen/", logged_in=True),
 ]
 
 

@@ -12,16 +12,22 @@ the notices, tables and lists that show them must wrap, not widen the page.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import time, timedelta
 
 import pytest
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import Page as BrowserPage
 from playwright.sync_api import Response
 
+from advice.models import Slot
+from advice.services import book_slot
+from advice.slots import regenerate_slots
 from portal.models import Page
+from tests.advice.factories import AdvisorFactory, AvailabilityFactory, topic
 from tests.e2e.conftest import NARROW
 from tests.factories import PASSWORD, UserFactory
 from tests.network.factories import (
@@ -42,6 +48,7 @@ LAST_NAME = "Donaudampfschifffahrtsgesellschaftskapitänswitwe"
 
 ASSOCIATION = "Jugendfeuerwehrförderverein Hohenwestedt und Umgebung von 1952"
 OPPORTUNITY = "Jugendfeuerwehrwartstellvertreter:in für die Kinderfeuerwehrabteilung"
+ADVISER = "Hauptamtliche Ehrenamtskoordinatorin Friederike Schleswig-Holsteinerin"
 ANONYMOUS = "anonymous"
 VOLUNTEER = "volunteer"
 
@@ -273,6 +280,12 @@ WALK = [
     Stop("propose an association", "network:propose", who=VOLUNTEER),
     Stop("ask to represent", "network:claim", ("$association",), who=VOLUNTEER),
     Stop("Interesse melden", "network:interest", ("$opportunity",), who=VOLUNTEER),
+    # --- Beratung (issue 8)
+    Stop("advice overview", "advice:overview", shows="Vereinsrecht"),
+    Stop("advice slots", "/beratung/termin/?topic=vereinsrecht", shows=ADVISER),
+    Stop("book a slot", "advice:book", ("$slot",), who=VOLUNTEER, shows=ADVISER),
+    Stop("written question", "advice:question", who=VOLUNTEER),
+    Stop("Meine Beratungen", "advice:my_bookings", who=VOLUNTEER, shows="$number"),
 ]
 
 
@@ -294,7 +307,20 @@ def walk_context(transactional_db):
     )
     RepresentativeFactory(association=association)
     opportunity = OpportunityFactory(association=association, title=OPPORTUNITY)
+    advisor = AdvisorFactory(display_name=ADVISER)
+    next_week = timezone.localdate() + timedelta(days=7)
+    AvailabilityFactory(
+        advisor=advisor, weekday=next_week.weekday(), starts_at=time(9), ends_at=time(12)
+    )
+    regenerate_slots(advisor=advisor)
+    bookable = Slot.objects.filter(
+        advisor=advisor, starts_at__gte=timezone.now() + timedelta(days=2)
+    ).order_by("starts_at")
+    first, second = bookable[:2]
+    booking = book_slot(user=volunteer, slot=first, topic=topic(), concern="Satzungsänderung")
     return {
+        "slot": second.pk,
+        "number": booking.number,
         "association": association.slug,
         "opportunity": opportunity.pk,
         "email": volunteer.email,
@@ -319,7 +345,8 @@ def test_page_fits_320_px_and_passes_axe(page, live_server, assert_accessible, w
     assert response.status == stop.status, f"{stop.name}: {response.status} at {page.url}"
     page.wait_for_load_state()
     if stop.shows:
-        assert stop.shows in page.locator("main").inner_text(), f"{stop.name}: {page.url}"
+        shows = walk_context[stop.shows[1:]] if stop.shows.startswith("$") else stop.shows
+        assert shows in page.locator("main").inner_text(), f"{stop.name}: {page.url}"
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= NARROW["width"], (
         f"{stop.name} scrolls sideways: {width} px at {page.url}\n"
