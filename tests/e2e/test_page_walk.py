@@ -316,10 +316,10 @@ def walk_context(transactional_db):
     bookable = Slot.objects.filter(
         advisor=advisor, starts_at__gte=timezone.now() + timedelta(days=2)
     ).order_by("starts_at")
-    first, second = bookable[:2]
-    booking = book_slot(user=volunteer, slot=first, topic=topic(), concern="Satzungsänderung")
+    booked_slot, free_slot = bookable[:2]
+    booking = book_slot(user=volunteer, slot=booked_slot, topic=topic(), concern="Satzungsänderung")
     return {
-        "slot": second.pk,
+        "slot": free_slot.pk,
         "number": booking.number,
         "association": association.slug,
         "opportunity": opportunity.pk,
