@@ -176,6 +176,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "advice.tasks.regenerate_slots",
         "schedule": 24 * 60 * 60,
     },
+    # Qualifizierung: reminders a few days before a course (hourly; the outbox key sends each
+    # once) and the thank-you with the feedback link after it.
+    "trainings-send-reminders": {
+        "task": "trainings.tasks.send_reminders",
+        "schedule": 60 * 60,
+    },
+    "trainings-send-thank-yous": {
+        "task": "trainings.tasks.send_thank_yous",
+        "schedule": 6 * 60 * 60,
+    },
     "accounts-clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": 6 * 60 * 60,

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("mailings.urls")),
     path("", include("network.urls")),
     path("", include("advice.urls")),
+    path("", include("trainings.urls")),
     re_path(rf"^(?P<slug>{PAGE_SLUGS})/$", portal_views.page, name="page"),
 ]
 
