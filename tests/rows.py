@@ -91,10 +91,13 @@ def _value(field, number: int):
         return text[-field.max_length :] if field.max_length else text
     if isinstance(field, models.BooleanField):
         return False
+    if isinstance(field, models.SmallIntegerField | models.PositiveSmallIntegerField):
+        return number % 30000 + 1  # the counter runs across the session: stay in range
     if isinstance(field, models.IntegerField):
         return number
     if isinstance(field, models.DecimalField):
-        return decimal.Decimal(number)
+        whole_digits = field.max_digits - field.decimal_places
+        return decimal.Decimal(number % 10**whole_digits)
     if isinstance(field, models.FloatField):
         return float(number)
     if isinstance(field, models.DateTimeField):
