@@ -192,8 +192,9 @@ class Page(models.Model):
     body = models.TextField(
         _("text (German)"),
         help_text=_(
-            "Plain text. An empty line starts a new paragraph, a line starting with "
-            "“## ” is a heading, web and e-mail addresses become links."
+            "Markdown: an empty line starts a new paragraph, a line starting with “## ” is "
+            "a heading, “- ” a list item; [text](address) is a link, and web and e-mail "
+            "addresses become links by themselves."
         ),
     )
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
