@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "network",
     "advice",
     "trainings",
+    "infothek",
 ]
 
 MIDDLEWARE = [
@@ -184,6 +185,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "trainings-send-thank-yous": {
         "task": "trainings.tasks.send_thank_yous",
+        "schedule": 6 * 60 * 60,
+    },
+    # Infothek: "Frist merken" reminders before funding deadlines (daily; each sent once).
+    "infothek-send-deadline-reminders": {
+        "task": "infothek.tasks.send_deadline_reminders",
         "schedule": 6 * 60 * 60,
     },
     "accounts-clear-expired-sessions": {
@@ -430,6 +436,10 @@ LOGGING = {
 NETWORK_CONFIRMATION_INTERVAL_DAYS = env.int("NETWORK_CONFIRMATION_INTERVAL_DAYS", default=365)
 NETWORK_CONFIRMATION_GRACE_DAYS = env.int("NETWORK_CONFIRMATION_GRACE_DAYS", default=42)
 NETWORK_CONFIRMATION_LINK_DAYS = env.int("NETWORK_CONFIRMATION_LINK_DAYS", default=60)
+
+# --- Infothek -------------------------------------------------------------------------------
+# Files to download (PDF, DOCX, ODT) are refused above this size.
+INFOTHEK_MAX_UPLOAD_MB = env.int("INFOTHEK_MAX_UPLOAD_MB", default=10)
 
 # --- County ---------------------------------------------------------------------------------
 # Defaults for the staff-editable site configuration (admin → Portal → Site configuration).

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("network.urls")),
     path("", include("advice.urls")),
     path("", include("trainings.urls")),
+    path("", include("infothek.urls")),
     re_path(rf"^(?P<slug>{PAGE_SLUGS})/$", portal_views.page, name="page"),
 ]
 
