@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import feeds, pages, reminders
+from .views import feeds, pages, programmes, reminders
 
 app_name = "infothek"
 
@@ -9,10 +9,10 @@ urlpatterns = [
     path("infothek/suche/", pages.search, name="search"),
     path("infothek/ratgeber/", pages.guide_list, name="guides"),
     path("infothek/ratgeber/<slug:slug>/", pages.guide_detail, name="guide"),
-    path("infothek/foerderprogramme/", pages.programme_list, name="programmes"),
+    path("infothek/foerderprogramme/", programmes.programme_list, name="programmes"),
     path("infothek/foerderprogramme/feed/", feeds.ProgrammeFeed(), name="programme_feed"),
     path("infothek/foerderprogramme/fristen.ics", feeds.deadlines_ics, name="deadlines_ics"),
-    path("infothek/foerderprogramme/<slug:slug>/", pages.programme_detail, name="programme"),
+    path("infothek/foerderprogramme/<slug:slug>/", programmes.programme_detail, name="programme"),
     path(
         "infothek/foerderprogramme/<slug:slug>/frist-merken/",
         reminders.remember,

@@ -7,5 +7,5 @@ def _missing(*args, **kwargs):
     raise Http404
 
 
-overview = search = guide_list = guide_detail = programme_list = programme_detail = _missing
+overview = search = guide_list = guide_detail = _missing
 news_list = news_detail = faq = download = _missing
