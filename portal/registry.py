@@ -1,8 +1,10 @@
-"""Registries that let each app plug into "Mein Konto" without touching accounts/.
+"""Registries that let each app plug into "Mein Konto" and the start page without touching
+accounts/ or portal/.
 
 An app registers, in its AppConfig.ready():
 - a personal-data part: what it holds about a person (export) and how it forgets them (erase);
-- an account section: a block on the account page (my bookings, my registrations, …).
+- an account section: a block on the account page (my bookings, my registrations, …);
+- a home section: a block on the start page below the pillars (news, deadlines, …).
 """
 
 from collections.abc import Callable
@@ -44,3 +46,28 @@ def personal_data_parts() -> list[PersonalDataPart]:
 
 def account_sections() -> list[AccountSection]:
     return sorted(_sections.values(), key=lambda s: s.order)
+
+
+# --- The start page ---------------------------------------------------------------------------
+# Higher apps add sections below the four pillars (news, deadlines, dates) without portal
+# importing them. They change with time, so the start page renders them outside its shared
+# fragment, on every request: keep each to a fixed number of queries.
+
+
+@dataclass(frozen=True)
+class HomeSection:
+    name: str
+    template: str
+    context: Callable[[Any], dict]  # request -> template context
+    order: int = 100
+
+
+_home_sections: dict[str, HomeSection] = {}
+
+
+def register_home_section(section: HomeSection) -> None:
+    _home_sections[section.name] = section
+
+
+def home_sections() -> list[HomeSection]:
+    return sorted(_home_sections.values(), key=lambda s: s.order)

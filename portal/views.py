@@ -14,11 +14,15 @@ from django.views.decorators.http import require_safe
 
 from .forms import BarrierReportForm
 from .models import Page, SiteConfiguration
+from .registry import home_sections
 
 
 @require_safe
 def home(request):
-    return render(request, "portal/home.html")
+    # The sections of later apps (news, deadlines) change with time: rendered on every request,
+    # outside the start page's shared fragment.
+    sections = [{"section": s, "context": s.context(request)} for s in home_sections()]
+    return render(request, "portal/home.html", {"sections": sections})
 
 
 @require_safe

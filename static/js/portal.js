@@ -54,3 +54,27 @@
     enableCopyButtons();
   }
 })();
+
+/*
+ * Printing (static/css/print.css): closed disclosures (the FAQ's answers) open for the print
+ * and close again afterwards, so the paper holds the answers too.
+ */
+(function () {
+  "use strict";
+
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    opened = Array.prototype.filter.call(document.querySelectorAll("details"), function (d) {
+      return !d.open;
+    });
+    opened.forEach(function (d) {
+      d.open = true;
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (d) {
+      d.open = false;
+    });
+    opened = [];
+  });
+})();
