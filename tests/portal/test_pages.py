@@ -27,21 +27,23 @@ def test_start_page_shows_the_four_pillars_and_the_county(client):
 
 
 @pytest.mark.django_db
-def test_start_page_needs_one_query_whatever_the_data(client):
-    # the site configuration; an anonymous visitor has no session row
+def test_start_page_needs_three_queries_whatever_the_data(client):
+    # the site configuration; an anonymous visitor has no session row; the Infothek's home
+    # sections (issue 10): the three newest news items and the next three deadlines, one
+    # query each, rendered outside the shared fragment because they change with time
     assert_queries_do_not_grow(
-        lambda: client.get(reverse("home")), add_rows=add_rows_of_every_kind, queries=1
+        lambda: client.get(reverse("home")), add_rows=add_rows_of_every_kind, queries=3
     )
 
 
 @pytest.mark.django_db
-def test_start_page_needs_three_queries_for_a_logged_in_person_whatever_the_data(client, user):
+def test_start_page_needs_five_queries_for_a_logged_in_person_whatever_the_data(client, user):
     client.force_login(user)
-    # session, user, site configuration
+    # session, user, site configuration; the Infothek's news and deadlines (issue 10)
     assert_queries_do_not_grow(
         lambda: client.get(reverse("home")),
         add_rows=lambda count: add_rows_of_every_kind(count, person=user),
-        queries=3,
+        queries=5,
     )
 
 
