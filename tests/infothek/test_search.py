@@ -16,8 +16,14 @@ from tests.infothek.factories import (
     QuestionFactory,
     topic,
 )
-from tests.infothek.page_helpers import bulk_guides, bulk_news, bulk_programmes, bulk_questions
-from tests.infothek.page_helpers import html, titles
+from tests.infothek.page_helpers import (
+    bulk_guides,
+    bulk_news,
+    bulk_programmes,
+    bulk_questions,
+    html,
+    titles,
+)
 from tests.queries import forget_caches
 
 SEARCH = reverse("infothek:search")
