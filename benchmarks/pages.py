@@ -94,6 +94,14 @@ PAGES = [
     Page("advice overview", "/beratung/"),
     Page("advice slots", "/beratung/termin/?topic=vereinsrecht"),
     Page("my advice (logged in)", "/konto/beratungen/", logged_in=True),
+    # Infothek (demo: guides, programmes, news, FAQ)
+    Page("Infothek overview", "/infothek/"),
+    Page("guides", "/infothek/ratgeber/"),
+    Page("guides, filtered", "/infothek/ratgeber/?topic=vereinsgruendung&audience=boards"),
+    Page("news", "/infothek/neuigkeiten/"),
+    Page("FAQ", "/infothek/fragen/"),
+    Page("Infothek search", "/infothek/suche/?q=Verein"),
+    Page("Infothek search, nothing found", "/infothek/suche/?q=Quastenflosser"),
 ]
 
 

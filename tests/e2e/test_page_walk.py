@@ -29,6 +29,7 @@ from advice.slots import regenerate_slots
 from portal.models import Page
 from tests.advice.factories import AdvisorFactory, AvailabilityFactory, topic
 from tests.e2e.conftest import NARROW
+from tests.e2e.infothek_content import GUIDE, NEWS, PROGRAMME, QUESTION, make_infothek_content
 from tests.factories import PASSWORD, UserFactory
 from tests.network.factories import (
     AssociationFactory,
@@ -171,6 +172,25 @@ def _delete_account(page, context):
     return _submit(page)
 
 
+# --- Infothek (issue 10); tests/e2e/test_infothek.py scans the same stops at desktop width.
+INFOTHEK_WALK = [
+    Stop("start page with news and deadlines", "home", shows=PROGRAMME),
+    Stop("Infothek overview", "infothek:overview", shows=NEWS),
+    Stop("guides filtered by topic", "/infothek/ratgeber/?topic=vereinsgruendung", shows=GUIDE),
+    Stop(
+        "guide with a table and a download",
+        "infothek:guide",
+        ("$guide",),
+        shows="Mustersatzung",
+    ),
+    Stop("news list", "infothek:news", shows=NEWS),
+    Stop("news item", "infothek:news_item", ("$news",), shows=NEWS),
+    Stop("questions and answers", "infothek:faq", shows=QUESTION),
+    Stop("Infothek search with results", "/infothek/suche/?q=Satzung", shows=GUIDE),
+    Stop("Infothek search, nothing found", "/infothek/suche/?q=Quastenflosser&kind=news"),
+    Stop("Infothek search, start", "infothek:search"),
+]
+
 WALK = [
     # --- public pages
     Stop("start page", "home"),
@@ -286,6 +306,7 @@ WALK = [
     Stop("book a slot", "advice:book", ("$slot",), who=VOLUNTEER, shows=ADVISER),
     Stop("written question", "advice:question", who=VOLUNTEER),
     Stop("Meine Beratungen", "advice:my_bookings", who=VOLUNTEER, shows="$number"),
+    *INFOTHEK_WALK,
 ]
 
 
@@ -319,6 +340,7 @@ def walk_context(transactional_db):
     booked_slot, free_slot = bookable[:2]
     booking = book_slot(user=volunteer, slot=booked_slot, topic=topic(), concern="Satzungsänderung")
     return {
+        **make_infothek_content(),
         "slot": free_slot.pk,
         "number": booking.number,
         "association": association.slug,
