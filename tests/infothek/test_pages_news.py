@@ -128,3 +128,14 @@ def test_the_item_needs_the_same_queries_whatever_the_number_of_news(
     forget_caches()
     with django_assert_num_queries(DETAIL_QUERIES):
         assert client.get(_url(item)).status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_edited_text_shows_at_once_though_the_rendered_text_is_kept(client):
+    item = NewsFactory(body="Erste Fassung.")
+    assert "Erste Fassung." in html(client.get(_url(item)))
+    item.body = "Zweite Fassung."
+    item.save()
+    page = html(client.get(_url(item)))
+    assert "Zweite Fassung." in page
+    assert "Erste Fassung." not in page
