@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from trainings.models import Course
+
 from .models import Audience, FundingProgramme, Guide, NewsItem, Question, Topic
 
 SEARCH_LIMIT = 100  # per kind, and for the merged result
@@ -95,8 +97,6 @@ def next_deadlines(count: int) -> list:
 
 def guide_related(guide: Guide) -> dict:
     """What a guide page shows besides the text: one query each, whatever the numbers."""
-    from trainings.models import Course
-
     upcoming = (
         Course.objects.public()
         .filter(topic__in=guide.course_topics.all(), starts_at__gt=timezone.now())
