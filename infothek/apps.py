@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class InfothekConfig(AppConfig):
     name = "infothek"
     verbose_name = _("Infothek")
+
+    def ready(self):
+        from . import account, personal_data  # noqa: F401  register: Mein Konto, export/erasure
