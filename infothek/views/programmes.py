@@ -32,7 +32,7 @@ def _url(path: str, params: dict) -> str:
 def euros(amount: Decimal) -> str:
     """5.000 € in German (cents only where there are any)."""
     cents = 0 if amount == amount.to_integral_value() else 2
-    return _("%(amount)s €") % {
+    return _("€%(amount)s") % {
         "amount": number_format(amount, decimal_pos=cents, force_grouping=True)
     }
 
