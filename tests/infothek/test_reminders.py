@@ -369,3 +369,50 @@ def test_the_account_section_costs_one_query_whatever_the_reminders(client, numb
         upcoming = context(person)["upcoming"]
     assert len(queries) == 1
     assert len(upcoming) == 3
+
+
+# --- Access: every view, every role -----------------------------------------------------------
+
+ROLES = ["anonymous", "volunteer", "staff without Redaktion", "staff with Redaktion"]
+
+
+def _person(role):
+    return {
+        "anonymous": lambda: None,
+        "volunteer": UserFactory,
+        "staff without Redaktion": StaffFactory,
+        "staff with Redaktion": redaktion_staff,
+    }[role]()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_every_view_answers_each_role_as_it_should(client, programme, role):
+    person = _person(role)
+    owner = UserFactory()
+    owners_reminder = services.remember_deadline(user=owner, programme=programme, days_before=7)
+    if person:
+        client.force_login(person)
+    public = [
+        reverse("infothek:programmes"),
+        programme.get_absolute_url(),
+        reverse("infothek:programme_feed"),
+        reverse("infothek:news_feed"),
+        reverse("infothek:deadlines_ics"),
+    ]
+    for url in public:
+        assert client.get(url).status_code == 200, url
+    remember = client.post(_remember_url(programme), {"days_before": "14"})
+    mine = client.get(MINE)
+    others = client.post(reverse("infothek:forget", args=[owners_reminder.pk]))
+    if person is None:
+        for response in (remember, mine, others):
+            assert response["Location"].startswith(reverse("account_login"))
+        assert DeadlineReminder.objects.count() == 1
+    else:
+        assert remember["Location"] == programme.get_absolute_url()
+        assert DeadlineReminder.objects.get(user=person).days_before == 14
+        assert mine.status_code == 200
+        assert [r.pk for r in mine.context["reminders"]] != [owners_reminder.pk]
+        assert others.status_code == 404  # someone else's reminder: not found, for anyone
+    assert DeadlineReminder.objects.filter(pk=owners_reminder.pk).exists()
