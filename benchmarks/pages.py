@@ -94,6 +94,14 @@ PAGES = [
     Page("advice overview", "/beratung/"),
     Page("advice slots", "/beratung/termin/?topic=vereinsrecht"),
     Page("my advice (logged in)", "/konto/beratungen/", logged_in=True),
+    # Infothek: Förderprogramme (demo: the funding programmes of infothek/demo.py)
+    Page("funding programmes", "/infothek/foerderprogramme/"),
+    Page("funding programmes, filtered", "/infothek/foerderprogramme/?funder=state&within=12"),
+    Page("funding programmes, closed too", "/infothek/foerderprogramme/?open=0"),
+    Page("programme feed (Atom)", "/infothek/foerderprogramme/feed/"),
+    Page("deadline calendar (ICS)", "/infothek/foerderprogramme/fristen.ics"),
+    Page("news feed (Atom)", "/infothek/neuigkeiten/feed/"),
+    Page("my deadlines (logged in)", "/konto/fristen/", logged_in=True),
 ]
 
 

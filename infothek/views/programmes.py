@@ -133,7 +133,7 @@ def programme_list(request):
             if closed:
                 loosen.append(
                     {
-                        "label": _("including closed programmes"),
+                        "label": _("including closed ones"),
                         "count": closed,
                         "url": _url(request.path, {**params, "open": "0"}),
                     }
