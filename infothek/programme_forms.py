@@ -30,7 +30,7 @@ class ProgrammeFilterForm(forms.Form):
     open = forms.ChoiceField(
         label=_("Show"),
         required=False,
-        choices=[(OPEN, _("only programmes open now")), (ALL, _("also closed programmes"))],
+        choices=[(OPEN, _("open ones only")), (ALL, _("closed ones too"))],
         error_messages={"invalid_choice": _("This choice was not valid: showing open programmes.")},
     )
     within = forms.TypedChoiceField(

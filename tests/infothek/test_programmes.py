@@ -477,3 +477,13 @@ def test_the_programme_page_needs_the_same_queries(client, django_assert_num_que
     with django_assert_num_queries(expected):
         response = _page(client, programme)
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_in_english_the_english_title_is_shown_and_a_german_only_text_says_so(client):
+    programme = ProgrammeFactory(title="Ehrenamt stärken", title_en="Strengthening volunteering")
+    client.post(reverse("set_language"), {"language": "en", "next": LIST})
+    assert _titles(client.get(LIST)) == ["Strengthening volunteering"]
+    response = _page(client, programme)
+    assert response.context["programme"].display_title == "Strengthening volunteering"
+    assert response.context["programme"].only_in_german
