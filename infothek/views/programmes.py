@@ -59,14 +59,16 @@ def _decorate(programme: FundingProgramme, today) -> FundingProgramme:
     return programme
 
 
-def filtered(form: ProgrammeFilterForm, *, without: str = "", today=None):
-    """The public programmes the valid filters ask for, sorted by the next deadline (rolling
-    ones after dated ones; with closed ones shown, those come last, the latest first)."""
+def filtered(form: ProgrammeFilterForm, *, without: str = "", closed_too=None, today=None):
+    """The public programmes the valid filters ask for (one of them left out on request),
+    sorted by the next deadline: rolling ones after dated ones; with closed ones shown, those
+    come last, the latest first."""
     today = today or timezone.localdate()
+    closed_too = not form.open_only if closed_too is None else closed_too
     programmes = (
-        FundingProgramme.objects.open_now(today)
-        if form.open_only
-        else FundingProgramme.objects.public()
+        FundingProgramme.objects.public()
+        if closed_too
+        else FundingProgramme.objects.open_now(today)
     )
     if form.topic_obj is not None and without != "topic":
         programmes = programmes.filter(topics=form.topic_obj)
@@ -76,7 +78,7 @@ def filtered(form: ProgrammeFilterForm, *, without: str = "", today=None):
         )
     if form.funder_type and without != "funder":
         programmes = programmes.filter(funder_type=form.funder_type)
-    if not form.open_only:
+    if closed_too:
         programmes = programmes.annotate(
             upcoming=Case(When(deadline__gte=today, then=F("deadline"))),
             passed=Case(When(deadline__lt=today, then=F("deadline"))),
@@ -128,8 +130,9 @@ def programme_list(request):
             if count:
                 without = {k: v for k, v in params.items() if k != name}
                 loosen.append({"label": label, "count": count, "url": _url(request.path, without)})
-        if form.open_only:
-            closed = filtered_count_with_closed(form, today)
+        # A deadline within the next weeks is never a closed one: no need to count those.
+        if form.open_only and not form.within_weeks:
+            closed = filtered(form, closed_too=True, today=today).count()
             if closed:
                 loosen.append(
                     {
@@ -153,18 +156,6 @@ def programme_list(request):
             "open_only": form.open_only,
         },
     )
-
-
-def filtered_count_with_closed(form: ProgrammeFilterForm, today) -> int:
-    """How many programmes the same filters find when closed ones count too."""
-    if form.within_weeks:
-        return 0  # a deadline within the next weeks is never a closed one
-    programmes = FundingProgramme.objects.public()
-    if form.topic_obj is not None:
-        programmes = programmes.filter(topics=form.topic_obj)
-    if form.funder_type:
-        programmes = programmes.filter(funder_type=form.funder_type)
-    return programmes.count()
 
 
 def may_preview(user) -> bool:
