@@ -487,3 +487,15 @@ def test_in_english_the_english_title_is_shown_and_a_german_only_text_says_so(cl
     response = _page(client, programme)
     assert response.context["programme"].display_title == "Strengthening volunteering"
     assert response.context["programme"].only_in_german
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("number", [10, 500])
+def test_the_preview_needs_the_same_queries(client, django_assert_num_queries, number):
+    rows = _bulk(number)
+    FundingProgramme.objects.filter(pk=rows[2].pk).update(status=FundingProgramme.Status.DRAFT)
+    client.force_login(redaktion_staff())
+    # as for the page, and the staff member's permissions (their own and their groups')
+    with django_assert_num_queries(DETAIL_QUERIES + LOGGED_IN + 2):
+        response = _page(client, rows[2])
+    assert response.context["preview"]
