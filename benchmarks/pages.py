@@ -102,6 +102,14 @@ PAGES = [
     Page("FAQ", "/infothek/fragen/"),
     Page("Infothek search", "/infothek/suche/?q=Verein"),
     Page("Infothek search, nothing found", "/infothek/suche/?q=Quastenflosser"),
+    # Infothek: Förderprogramme (demo: the funding programmes of infothek/demo.py)
+    Page("funding programmes", "/infothek/foerderprogramme/"),
+    Page("funding programmes, filtered", "/infothek/foerderprogramme/?funder=state&within=12"),
+    Page("funding programmes, closed too", "/infothek/foerderprogramme/?open=0"),
+    Page("programme feed (Atom)", "/infothek/foerderprogramme/feed/"),
+    Page("deadline calendar (ICS)", "/infothek/foerderprogramme/fristen.ics"),
+    Page("news feed (Atom)", "/infothek/neuigkeiten/feed/"),
+    Page("my deadlines (logged in)", "/konto/fristen/", logged_in=True),
 ]
 
 

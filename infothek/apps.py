@@ -7,4 +7,8 @@ class InfothekConfig(AppConfig):
     verbose_name = _("Infothek")
 
     def ready(self):
-        from . import home  # noqa: F401  register: the start page's news and deadlines
+        from . import (  # noqa: F401  register: Mein Konto, export/erasure, start page, demo
+            account,
+            home,
+            personal_data,
+        )

@@ -26,11 +26,14 @@ from playwright.sync_api import Response
 from advice.models import Slot
 from advice.services import book_slot
 from advice.slots import regenerate_slots
+from infothek.services import remember_deadline
 from portal.models import Page
 from tests.advice.factories import AdvisorFactory, AvailabilityFactory, topic
 from tests.e2e.conftest import NARROW
-from tests.e2e.infothek_content import GUIDE, NEWS, PROGRAMME, QUESTION, make_infothek_content
+from tests.e2e.infothek_content import GUIDE, NEWS, QUESTION, make_infothek_content
+from tests.e2e.infothek_content import PROGRAMME as SOON_PROGRAMME
 from tests.factories import PASSWORD, UserFactory
+from tests.infothek.factories import ProgrammeFactory
 from tests.network.factories import (
     AssociationFactory,
     MunicipalityFactory,
@@ -50,6 +53,8 @@ LAST_NAME = "Donaudampfschifffahrtsgesellschaftskapitänswitwe"
 ASSOCIATION = "Jugendfeuerwehrförderverein Hohenwestedt und Umgebung von 1952"
 OPPORTUNITY = "Jugendfeuerwehrwartstellvertreter:in für die Kinderfeuerwehrabteilung"
 ADVISER = "Hauptamtliche Ehrenamtskoordinatorin Friederike Schleswig-Holsteinerin"
+PROGRAMME = "Engagementförderung für Jugendfeuerwehrverbände im ländlichen Raum"
+FUNDER = "Deutsche Stiftung für Engagement und Ehrenamt (Bundesstiftung)"
 ANONYMOUS = "anonymous"
 VOLUNTEER = "volunteer"
 
@@ -166,6 +171,11 @@ def _reauthenticate(page, context):
     return _submit(page)
 
 
+def _remember_deadline(page, context):
+    page.select_option("select[name=days_before]", "28")
+    return _submit(page, "#frist-merken form button[type=submit]")
+
+
 def _delete_account(page, context):
     page.check("input[name=confirm]")
     page.fill("input[name=password]", PASSWORD)
@@ -174,7 +184,7 @@ def _delete_account(page, context):
 
 # --- Infothek (issue 10); tests/e2e/test_infothek.py scans the same stops at desktop width.
 INFOTHEK_WALK = [
-    Stop("start page with news and deadlines", "home", shows=PROGRAMME),
+    Stop("start page with news and deadlines", "home", shows=SOON_PROGRAMME),
     Stop("Infothek overview", "infothek:overview", shows=NEWS),
     Stop("guides filtered by topic", "/infothek/ratgeber/?topic=vereinsgruendung", shows=GUIDE),
     Stop(
@@ -307,6 +317,34 @@ WALK = [
     Stop("written question", "advice:question", who=VOLUNTEER),
     Stop("Meine Beratungen", "advice:my_bookings", who=VOLUNTEER, shows="$number"),
     *INFOTHEK_WALK,
+    # --- Infothek: Förderprogramme and Frist merken (issue 10)
+    Stop(
+        "programmes with filters",
+        "/infothek/foerderprogramme/?topic=foerderung&within=8&funder=federal",
+        shows=PROGRAMME,
+    ),
+    Stop(
+        "programmes, nothing found",
+        "/infothek/foerderprogramme/?topic=kinderschutz&within=2",
+        shows="0 ",
+    ),
+    Stop("programme page", "infothek:programme", ("$programme",), shows=FUNDER),
+    Stop(
+        "programme page with my reminder",
+        "infothek:programme",
+        ("$programme",),
+        who=VOLUNTEER,
+        shows=PROGRAMME,
+    ),
+    Stop(
+        "deadline remembered (notice)",
+        "infothek:programme",
+        ("$programme",),
+        who=VOLUNTEER,
+        then=_remember_deadline,
+        shows=PROGRAMME,
+    ),
+    Stop("Meine Fristen", "infothek:my_reminders", who=VOLUNTEER, shows=PROGRAMME),
 ]
 
 
@@ -339,8 +377,18 @@ def walk_context(transactional_db):
     ).order_by("starts_at")
     booked_slot, free_slot = bookable[:2]
     booking = book_slot(user=volunteer, slot=booked_slot, topic=topic(), concern="Satzungsänderung")
+    programme = ProgrammeFactory(
+        title=PROGRAMME,
+        funder=FUNDER,
+        amount_min=500,
+        amount_max=25000,
+        own_contribution="Mindestens zehn Prozent Eigenanteil, auch als Arbeitsleistung",
+        deadline=timezone.localdate() + timedelta(days=40),
+    )
+    remember_deadline(user=volunteer, programme=programme, days_before=14)
     return {
         **make_infothek_content(),
+        "programme": programme.slug,
         "slot": free_slot.pk,
         "number": booking.number,
         "association": association.slug,
