@@ -17,7 +17,9 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils import timezone
+from django.utils.text import slugify
 
 from advice.models import Topic as AdviceTopic
 from portal.demo import DemoData, DemoOptions, register_demo_data
@@ -107,9 +109,12 @@ def _download(title: str) -> tuple[Download, bool]:
         return existing, False
     content = ContentFile(pdf_document(title, DOWNLOADS[title]), name="demo.pdf")
     kind = file_kind(content)  # the same check as an upload in admin
-    download = Download(title=title, kind=kind, size=content.size)
-    download.file.save(f"demo.{kind}", content, save=False)
-    download.save()
+    # A fixed name for the demo's own files (uploads get random ones): a database that was
+    # reset, or a test rolled back, finds the file again instead of leaving another copy.
+    name = f"infothek/demo-{slugify(title)}.{kind}"
+    if not default_storage.exists(name):
+        name = default_storage.save(name, content)
+    download = Download.objects.create(title=title, file=name, kind=kind, size=content.size)
     return download, True
 
 
