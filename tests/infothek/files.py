@@ -111,3 +111,22 @@ HTML_BYTES = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html
 
 def upload(content: bytes, name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+def big_part_zip(megabytes: int = 50) -> bytes:
+    """A DOCX-looking archive whose [Content_Types].xml unpacks to `megabytes` of zeros."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", b"\0" * (megabytes * 1024 * 1024))
+        archive.writestr("word/document.xml", DOCUMENT_XML)
+    return out.getvalue()
+
+
+def lying_zip(megabytes: int = 100) -> bytes:
+    """As big_part_zip, but the headers claim the part unpacks to 100 bytes (a zip bomb that
+    hides its size)."""
+    data = bytearray(big_part_zip(megabytes))
+    for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        start = data.find(signature)  # the first entry: [Content_Types].xml
+        data[start + offset : start + offset + 4] = (100).to_bytes(4, "little")
+    return bytes(data)

@@ -2,6 +2,7 @@
 executables, web pages, macro documents, archives with thousands of entries and files over
 the size cap are refused with a clear message — directly and through the admin's form."""
 
+import tracemalloc
 from pathlib import PurePosixPath
 
 import pytest
@@ -18,8 +19,10 @@ from tests.helpers import log_in_with_second_factor
 from tests.infothek.files import (
     EXE_BYTES,
     HTML_BYTES,
+    big_part_zip,
     docm_bytes,
     docx_bytes,
+    lying_zip,
     many_entries_zip,
     odt_bytes,
     pdf_bytes,
@@ -73,6 +76,24 @@ def test_file_kind_refuses_a_file_over_the_cap(settings):
     assert "1 MB" in str(error.value.message)
     # Just under the cap passes.
     assert file_kind(upload(pdf_bytes() + b"%" + b"0" * (1024 * 1024 - 2000), "ok.pdf")) == "pdf"
+
+
+def test_file_kind_refuses_an_archive_part_that_unpacks_to_megabytes():
+    assert len(big_part_zip(50)) < 1024 * 1024  # small as uploaded
+    with pytest.raises(InfothekError):
+        file_kind(upload(big_part_zip(50), "satzung.docx"))
+
+
+def test_a_zip_bomb_hiding_its_size_is_refused_without_unpacking_it():
+    bomb = lying_zip(100)
+    tracemalloc.start()
+    try:
+        with pytest.raises(InfothekError):
+            file_kind(upload(bomb, "satzung.docx"))
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 10 * 1024 * 1024  # a few MB at most, not the 100 MB inside
 
 
 def test_file_kind_leaves_the_file_at_its_start():
