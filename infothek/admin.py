@@ -83,6 +83,13 @@ def review_due_before():
     return timezone.localdate() - timedelta(days=REVIEW_DAYS)
 
 
+def guides_due():
+    """Guides still in use (not archived) not checked for 12 months: counted for staff."""
+    return Guide.objects.filter(reviewed_on__lte=review_due_before()).exclude(
+        status=Guide.Status.ARCHIVED
+    )
+
+
 class ReviewDueFilter(admin.SimpleListFilter):
     """Guides whose "zuletzt geprüft" lies 12 months or more back."""
 
@@ -247,12 +254,9 @@ class GuideAdmin(PublishableAdmin):
         )
 
     def changelist_view(self, request, extra_context=None):
-        due = Guide.objects.filter(reviewed_on__lte=review_due_before()).exclude(
-            status=Guide.Status.ARCHIVED
-        )
         extra_context = {
             **(extra_context or {}),
-            "review_due_count": due.count(),
+            "review_due_count": guides_due().count(),
             "review_due_url": reverse("admin:infothek_guide_changelist")
             + f"?{ReviewDueFilter.parameter_name}=due",
         }

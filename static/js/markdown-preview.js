@@ -27,6 +27,10 @@
 
     function refresh() {
       var request = ++latest;
+      if (!textarea.value.trim()) {
+        body.textContent = "";
+        return;
+      }
       var data = new FormData();
       data.append("text", textarea.value);
       fetch(textarea.getAttribute("data-markdown-preview"), {

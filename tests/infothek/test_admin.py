@@ -312,12 +312,22 @@ def test_guides_not_reviewed_for_a_year_are_counted_and_filtered(client):
     assert all(guide.review_due for guide in listed)
 
 
+def test_the_infothek_admin_index_counts_the_guides_due(client):
+    logged_in(client)
+    GuideFactory(reviewed_on=timezone.localdate() - timedelta(days=400))
+    page = client.get(reverse("admin:app_list", args=["infothek"])).content.decode()
+    assert 'id="review-due"' in page
+    assert reverse("admin:infothek_guide_changelist") + "?review=due" in page
+
+
 def test_no_note_when_nothing_is_due(client):
     logged_in(client)
     GuideFactory()
     response = client.get(reverse("admin:infothek_guide_changelist"))
     assert response.context["review_due_count"] == 0
     assert 'id="review-due"' not in response.content.decode()
+    page = client.get(reverse("admin:app_list", args=["infothek"])).content.decode()
+    assert 'id="review-due"' not in page
 
 
 def test_mark_as_reviewed_today(client):
