@@ -16,6 +16,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import SEARCH_VAR
+from django.db import transaction
 from django.db.models import Count
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -201,6 +202,37 @@ class DownloadAdmin(ModelAdmin):
     @admin.display(description=_("size"), ordering="size")
     def file_size(self, obj):
         return filesizeformat(obj.size) if obj.size is not None else "–"
+
+    # A replaced or deleted file leaves no copy behind (once the change is committed).
+
+    def save_model(self, request, obj, form, change):
+        replaced = None
+        if change and "file" in form.changed_data:
+            replaced = Download.objects.filter(pk=obj.pk).values_list("file", flat=True).first()
+        super().save_model(request, obj, form, change)
+        if replaced and replaced != obj.file.name:
+            _remove_files_after_commit([replaced])
+
+    def delete_model(self, request, obj):
+        name = obj.file.name
+        super().delete_model(request, obj)
+        _remove_files_after_commit([name])
+
+    def delete_queryset(self, request, queryset):
+        names = list(queryset.values_list("file", flat=True))
+        super().delete_queryset(request, queryset)
+        _remove_files_after_commit(names)
+
+
+def _remove_files_after_commit(names) -> None:
+    storage = Download._meta.get_field("file").storage
+
+    def remove():
+        for name in names:
+            if name:
+                storage.delete(name)
+
+    transaction.on_commit(remove)
 
 
 # --- Guides -----------------------------------------------------------------------------------

@@ -181,3 +181,32 @@ def test_admin_refuses_a_pretending_file_with_the_error_on_the_page(client, edit
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["file"]
     assert not Download.objects.exists()
+
+
+@pytest.mark.django_db
+def test_replacing_or_deleting_a_file_in_admin_leaves_no_copy(
+    client, editor, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("admin:infothek_download_add"),
+            {"title": "Satzung", "file": upload(pdf_bytes(), "satzung.pdf")},
+        )
+    download = Download.objects.get()
+    first = download.file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:infothek_download_change", args=[download.pk]),
+            {"title": "Satzung", "file": upload(odt_bytes(), "satzung.odt")},
+        )
+    assert response.status_code == 302
+    download.refresh_from_db()
+    assert download.kind == "odt"
+    assert not default_storage.exists(first)
+    assert default_storage.exists(download.file.name)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("admin:infothek_download_delete", args=[download.pk]), {"post": "yes"})
+    assert not Download.objects.exists()
+    assert not default_storage.exists(download.file.name)
