@@ -9,6 +9,7 @@ class InfothekConfig(AppConfig):
     def ready(self):
         from . import (  # noqa: F401  register: Mein Konto, export/erasure, start page, demo
             account,
+            demo,
             home,
             personal_data,
         )

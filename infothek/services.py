@@ -92,3 +92,32 @@ def refresh_search_vector(*, item) -> None:
         part = SearchVector(Value(getattr(item, field) or ""), weight=weight, config="german")
         vector = part if vector is None else vector + part
     type(item).objects.filter(pk=item.pk).update(search_vector=vector)
+
+
+# --- Publishing (the admin's actions) ---------------------------------------------------------
+
+
+def publish_now(*, items) -> int:
+    """Make items public from now on; items already public keep their date."""
+    now = timezone.now()
+    published = items.model.Status.PUBLISHED
+    return items.exclude(status=published, publish_at__lte=now).update(
+        status=published, publish_at=now
+    )
+
+
+def archive(*, items) -> int:
+    """Take items off the site, kept for the record (no longer listed or found)."""
+    archived = items.model.Status.ARCHIVED
+    return items.exclude(status=archived).update(status=archived)
+
+
+def back_to_draft(*, items) -> int:
+    """Take items off the site to work on them again."""
+    draft = items.model.Status.DRAFT
+    return items.exclude(status=draft).update(status=draft)
+
+
+def mark_reviewed(*, guides, today=None) -> int:
+    """Staff checked these guides are still right: "zuletzt geprüft" becomes today."""
+    return guides.update(reviewed_on=today or timezone.localdate())

@@ -20,6 +20,8 @@ CONTENT_TYPES = {
 }
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 MAX_ZIP_ENTRIES = 2000
+MAX_PART_BYTES = 1024 * 1024  # the parts read here ([Content_Types].xml, mimetype) are small
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # a zip bomb unpacks to far more than a document
 
 
 def max_bytes() -> int:
@@ -51,16 +53,33 @@ def file_kind(upload) -> str:
 def _zip_kind(upload) -> str | None:
     try:
         with zipfile.ZipFile(upload) as archive:
-            names = archive.namelist()
-            if len(names) > MAX_ZIP_ENTRIES:
+            entries = archive.infolist()
+            if len(entries) > MAX_ZIP_ENTRIES:
                 return None
-            if "mimetype" in names and archive.read("mimetype").strip() == ODT_MIMETYPE:
+            # A zip bomb declares (or hides) far more unpacked data than a document holds.
+            if sum(entry.file_size for entry in entries) > MAX_UNPACKED_BYTES:
+                return None
+            names = {entry.filename for entry in entries}
+            if "mimetype" in names and _read_part(archive, "mimetype").strip() == ODT_MIMETYPE:
                 return "odt"
             if "[Content_Types].xml" in names and "word/document.xml" in names:
-                types = archive.read("[Content_Types].xml")
+                types = _read_part(archive, "[Content_Types].xml")
                 if b"macroEnabled" in types or "word/vbaProject.bin" in names:
                     return None  # .docm renamed: macros are not passed on
                 return "docx"
-    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError):
+    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, _TooLarge):
         return None
     return None
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _read_part(archive: zipfile.ZipFile, name: str) -> bytes:
+    """A small part of the archive, unpacked in bounded steps whatever its header claims."""
+    with archive.open(name) as part:
+        data = part.read(MAX_PART_BYTES + 1)
+    if len(data) > MAX_PART_BYTES:
+        raise _TooLarge(name)
+    return data

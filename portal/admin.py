@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.db import models
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from . import admin_views
+from .admin_views import MarkdownPreviewMixin
 from .models import Page, SiteConfiguration
 
 
@@ -70,7 +73,7 @@ class SiteConfigurationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
     list_display = ["title", "slug", "updated_at"]
     readonly_fields = ["slug", "updated_at"]
     fieldsets = [
@@ -84,3 +87,15 @@ class PageAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_urls(self):
+        # The Markdown preview of every admin (content pages, Infothek, …) lives here, with the
+        # renderer: apps above the portal use it through MarkdownPreviewMixin.
+        return [
+            path(
+                "markdown-preview/",
+                self.admin_site.admin_view(admin_views.markdown_preview),
+                name="portal_markdown_preview",
+            ),
+            *super().get_urls(),
+        ]
