@@ -55,9 +55,13 @@ def blocked_addresses(addresses: Iterable[str]) -> set[str]:
     lowered = list(by_lower)
     blocked: set[str] = set()
     for start in range(0, len(lowered), _IN_CHUNK):
-        found = AddressHealth.objects.filter(
-            address__in=lowered[start : start + _IN_CHUNK], blocked_since__isnull=False
-        ).values_list("address", flat=True)
+        found = (
+            AddressHealth.objects.filter(
+                address__in=lowered[start : start + _IN_CHUNK], blocked_since__isnull=False
+            )
+            .order_by()
+            .values_list("address", flat=True)
+        )
         for address in found:
             blocked.update(by_lower[address])
     return blocked
