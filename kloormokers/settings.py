@@ -154,7 +154,7 @@ CELERY_TASK_ROUTES = {"mailings.tasks.deliver_bulk": {"queue": "bulk"}}
 # is set (celery/fixups/django.py: close_database). With it the fixup closes only every
 # that-many tasks, and kloormokers/celery.py does what Django does around a request instead:
 # close_old_connections(), which honours CONN_MAX_AGE and drops broken connections.
-CELERY_DB_REUSE_MAX = 1_000_000
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1_000_000)
 CELERY_BEAT_SCHEDULE = {
     "mailings-sweep-outbox": {
         "task": "mailings.tasks.sweep_outbox",
