@@ -151,7 +151,9 @@ def _check_message(message: BulkMessage) -> None:
     if not isinstance(message.key, str) or not 0 < len(message.key) <= _KEY_LENGTH:
         raise InvalidHeaderError(f"The key must be 1 to {_KEY_LENGTH} characters.", field="key")
     _check_addressing(to=message.to, headers=message.headers)
-    if not isinstance(message.subject, str) or any(map(_breaks_a_header, message.subject)):
+    if not isinstance(message.subject, str) or (
+        not message.subject.isprintable() and any(map(_breaks_a_header, message.subject))
+    ):
         raise InvalidHeaderError(
             "The subject must be text without line breaks or control characters.",
             field="subject",

@@ -397,7 +397,11 @@ def _check_addressing(*, to: str, headers: dict) -> None:
             )
         if name.lower() in ADDRESS_HEADERS:
             _check_address(value, header=name)
-        elif not isinstance(value, str) or any(_breaks_a_header(char) for char in value):
+        elif not isinstance(value, str) or (
+            # isprintable() is False for every character _breaks_a_header refuses (and for
+            # some harmless ones, e.g. no-break space): only those values are looked at closely.
+            not value.isprintable() and any(_breaks_a_header(char) for char in value)
+        ):
             raise InvalidHeaderError(
                 _("The %(header)s header must be text without line breaks or control characters.")
                 % {"header": name},
