@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from itertools import islice
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import get_connection
@@ -378,6 +379,8 @@ def _send(rows: list[Email], batch: _Batch) -> None:
                     batch.sent.append(email.id)
                     continue
                 batch.failures.append((email, error))
+                if isinstance(error, SoftTimeLimitExceeded):
+                    return  # the task must end now: the rest goes back untried (run_batch)
                 if _connection_lost(error):
                     batch.result.connection_lost = True
                     batch.flush()
@@ -428,7 +431,9 @@ def deliver_due(*, budget_seconds: float | None = None) -> float | None:
             cache.delete(BULK_RUNNING_KEY)
             return None
         if result.wait is not None:
-            cache.delete(BULK_RUNNING_KEY)
+            # The task continues after the wait: the sweeper need not start another meanwhile.
+            wait_and_run = int(result.wait) + settings.OUTBOX_SEND_TIME_LIMIT_SECONDS
+            cache.set(BULK_RUNNING_KEY, 1, timeout=wait_and_run)
             return result.wait
         if time.monotonic() >= end:
             return 0

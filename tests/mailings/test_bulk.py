@@ -461,3 +461,17 @@ def test_a_mail_enqueued_in_a_rolled_back_transaction_is_not_sent(mailoutbox):
         failing_fan_out()
     assert not Email.objects.exists()
     assert mailoutbox == []
+
+
+# --- wiring ----------------------------------------------------------------------------------
+
+
+def test_bulk_runs_on_its_own_queue_and_compose_keeps_it_away_from_transactional_mail(settings):
+    import yaml
+
+    assert settings.CELERY_TASK_ROUTES["mailings.tasks.deliver_bulk"] == {"queue": "bulk"}
+    assert tasks.deliver_email.name not in settings.CELERY_TASK_ROUTES  # default queue
+    compose = yaml.safe_load((settings.BASE_DIR / "docker-compose.yml").read_text())["services"]
+    worker, bulk_worker = compose["worker"]["command"], compose["worker-bulk"]["command"]
+    assert worker[worker.index("--queues") + 1] == "celery"
+    assert bulk_worker[bulk_worker.index("--queues") + 1] == "bulk"
