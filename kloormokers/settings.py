@@ -148,6 +148,14 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "Europe/Berlin"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Bulk mail (newsletters) has its own queue: a worker for "celery" alone keeps transactional
+# mail (bookings, password resets) from ever waiting behind a newsletter (docker-compose.yml).
+CELERY_TASK_ROUTES = {"mailings.tasks.deliver_bulk": {"queue": "bulk"}}
+# Celery's Django fixup closes the database connection before and after every task unless this
+# is set (celery/fixups/django.py: close_database). With it the fixup closes only every
+# that-many tasks, and kloormokers/celery.py does what Django does around a request instead:
+# close_old_connections(), which honours CONN_MAX_AGE and drops broken connections.
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1_000_000)
 CELERY_BEAT_SCHEDULE = {
     "mailings-sweep-outbox": {
         "task": "mailings.tasks.sweep_outbox",
@@ -240,6 +248,23 @@ if OUTBOX_DISPATCH_GRACE_SECONDS < 0:
     )
 # Sent mails are kept this long (proof of delivery for staff), then deleted.
 OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=180)
+# Bulk mail (mailings.bulk): rows claimed at once, rows recorded at once (a worker killed
+# mid-batch sends at most a chunk twice), the time one task run sends before it re-queues
+# itself, messages per minute across all workers (0: no limit), the longest wait for the next
+# minute inside a task (longer: the task is re-queued), permanent failures that block an address.
+OUTBOX_BULK_BATCH = env.int("OUTBOX_BULK_BATCH", default=100)
+OUTBOX_BULK_CHUNK = env.int("OUTBOX_BULK_CHUNK", default=20)
+OUTBOX_BULK_TASK_SECONDS = env.int("OUTBOX_BULK_TASK_SECONDS", default=50)
+OUTBOX_BULK_RATE_PER_MINUTE = env.int("OUTBOX_BULK_RATE_PER_MINUTE", default=6000)
+OUTBOX_BULK_RATE_MAX_SLEEP_SECONDS = env.int("OUTBOX_BULK_RATE_MAX_SLEEP_SECONDS", default=5)
+OUTBOX_BULK_BLOCK_AFTER = env.int("OUTBOX_BULK_BLOCK_AFTER", default=3)
+for _name in ("OUTBOX_BULK_BATCH", "OUTBOX_BULK_CHUNK", "OUTBOX_BULK_BLOCK_AFTER"):
+    if vars()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1.")
+if OUTBOX_BULK_RATE_PER_MINUTE < 0 or OUTBOX_BULK_RATE_MAX_SLEEP_SECONDS < 0:
+    raise ImproperlyConfigured(
+        "OUTBOX_BULK_RATE_PER_MINUTE and OUTBOX_BULK_RATE_MAX_SLEEP_SECONDS must not be negative."
+    )
 
 # --- Production needs its shared services ------------------------------------------------
 # Without Redis every gunicorn process would count rate limits on its own, tasks would run

@@ -2,14 +2,14 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services, visibility
-from .models import Email
+from . import health, services, visibility
+from .models import AddressHealth, Email
 
 
 @admin.register(Email)
 class EmailAdmin(admin.ModelAdmin):
     list_display = ["subject", "to", "status", "attempts", "created_at", "sent_at"]
-    list_filter = ["status", "language", "template"]
+    list_filter = ["status", "bulk", "language", "template"]
     search_fields = ["to", "subject", "key"]
     date_hierarchy = "created_at"
     actions = ["resend"]
@@ -36,5 +36,34 @@ class EmailAdmin(admin.ModelAdmin):
             request,
             ngettext("%d e-mail queued again.", "%d e-mails queued again.", len(emails))
             % len(emails),
+            messages.SUCCESS,
+        )
+
+
+@admin.register(AddressHealth)
+class AddressHealthAdmin(admin.ModelAdmin):
+    """Addresses with permanent delivery failures; blocked ones get no newsletter until reset."""
+
+    list_display = ["address", "permanent_failures", "blocked_since", "last_failure_at"]
+    list_filter = [("blocked_since", admin.EmptyFieldListFilter)]
+    search_fields = ["address"]
+    actions = ["reset"]
+    readonly_fields = [f.name for f in AddressHealth._meta.fields]
+
+    def has_add_permission(self, request):
+        return False  # rows come from delivery failures
+
+    @admin.action(
+        description=_("Reset: send bulk mail to the selected addresses again"),
+        permissions=["change"],
+    )
+    def reset(self, request, queryset):
+        rows = list(queryset)
+        count = health.reset(rows=AddressHealth.objects.filter(pk__in=[row.pk for row in rows]))
+        for row in rows:
+            self.log_change(request, row, [{"changed": {"fields": ["blocked_since"]}}])
+        self.message_user(
+            request,
+            ngettext("%d address reset.", "%d addresses reset.", count) % count,
             messages.SUCCESS,
         )

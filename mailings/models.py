@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Now, Upper
+from django.db.models.functions import Lower, Now, Upper
 from django.utils.translation import gettext_lazy as _
 
 
@@ -74,6 +74,11 @@ class Email(models.Model):
         help_text=_("When a delivery task was put into the queue; cleared when a worker takes it."),
     )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    bulk = models.BooleanField(
+        _("bulk mail"),
+        default=False,
+        help_text=_("Sent in batches on the bulk queue (newsletters), after transactional mail."),
+    )
 
     class Meta:
         verbose_name = _("e-mail")
@@ -84,6 +89,12 @@ class Email(models.Model):
             # A person's mails are found by address (export, erasure), in any letter case.
             models.Index(Upper("to"), name="email_to_upper_idx"),
             models.Index(Upper("reply_to"), name="email_reply_to_upper_idx"),
+            # The bulk worker's claim: the oldest due bulk rows, without reading the rest.
+            models.Index(
+                fields=["next_attempt_at", "id"],
+                condition=models.Q(bulk=True, status="queued"),
+                name="email_bulk_due_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -98,3 +109,35 @@ class Email(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {self.to}"
+
+
+class AddressHealth(models.Model):
+    """Permanent delivery failures (5xx) of one address; after OUTBOX_BULK_BLOCK_AFTER of them
+    the address gets no bulk mail (newsletters) until staff reset it. Transactional mail
+    (bookings, password resets) is still sent."""
+
+    address = models.EmailField(
+        _("address"), max_length=254, unique=True, help_text=_("Stored in lower case.")
+    )
+    permanent_failures = models.PositiveIntegerField(_("permanent failures"), default=0)
+    last_failure_at = models.DateTimeField(_("last failure"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    blocked_since = models.DateTimeField(
+        _("no bulk mail since"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the failures reached the threshold; cleared by a reset."),
+    )
+
+    class Meta:
+        verbose_name = _("address health")
+        verbose_name_plural = _("address health")
+        ordering = ["-last_failure_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(address=Lower("address")), name="addresshealth_lower_case"
+            ),
+        ]
+
+    def __str__(self):
+        return self.address

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
@@ -27,6 +28,7 @@ from portal.models import SiteConfiguration
 
 from .attachments import Attachment
 from .exceptions import InvalidHeaderError, InvalidRecipientError, OutboxError
+from .health import is_address_failure, record_permanent_failures
 from .models import Email
 from .rendering import render_email
 
@@ -39,6 +41,9 @@ REMOVED_AFTER_SENDING = "(removed: contained a personal link or code)"
 # (Reply-To has its own column, see enqueue.)
 ADDRESS_HEADERS = frozenset({"from", "sender", "to", "cc", "bcc"})
 _HEADER_NAME = re.compile(r"[!-9;-~]+\Z")  # RFC 5322: printable US-ASCII except the colon
+# Bulk delivery (mailings.bulk): set while a bulk task works, and when one was published.
+BULK_RUNNING_KEY = "mailings:bulk-running"
+BULK_KICKED_KEY = "mailings:bulk-kicked"
 
 
 def enqueue(
@@ -119,7 +124,10 @@ def requeue(*, email: Email) -> bool:
                 claim_token=None,
             )
         )
-        if updated:
+        if updated and email.bulk:
+            # Back to the bulk worker (its queue, its rate limit, its check of blocked addresses).
+            transaction.on_commit(kick_bulk_delivery, robust=True)
+        elif updated:
             _dispatch_after_commit(email.id)
     return bool(updated)
 
@@ -228,6 +236,7 @@ def sweep() -> list[int]:
         )
         _mark_dispatched(due)
     _publish(due)
+    _kick_bulk_if_idle()
     return due
 
 
@@ -235,7 +244,30 @@ def _dispatchable() -> Q:
     """Queued and due, and no delivery task for it published within the grace period."""
     grace = timedelta(seconds=settings.OUTBOX_DISPATCH_GRACE_SECONDS)
     no_task_waiting = Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=_database_time(-grace))
-    return Q(status=Email.Status.QUEUED, next_attempt_at__lte=Now()) & no_task_waiting
+    # Bulk rows are the bulk task's (mailings.bulk), never one delivery task each.
+    return Q(status=Email.Status.QUEUED, bulk=False, next_attempt_at__lte=Now()) & no_task_waiting
+
+
+def _kick_bulk_if_idle() -> None:
+    """Start the bulk task when bulk rows are due and none is working or was just published
+    (within OUTBOX_DISPATCH_GRACE_SECONDS): its worker was killed, or it stopped early."""
+    if cache.get(BULK_RUNNING_KEY) is not None:
+        return
+    due = Email.objects.filter(bulk=True, status=Email.Status.QUEUED, next_attempt_at__lte=Now())
+    if due.exists():
+        kick_bulk_delivery(unless_kicked_recently=True)
+
+
+def kick_bulk_delivery(*, unless_kicked_recently: bool = False) -> None:
+    """Publish the bulk delivery task (queue "bulk"); it sends every due bulk row."""
+    from .tasks import deliver_bulk
+
+    grace = settings.OUTBOX_DISPATCH_GRACE_SECONDS
+    if unless_kicked_recently and grace and not cache.add(BULK_KICKED_KEY, 1, timeout=grace):
+        return
+    if not unless_kicked_recently and grace:
+        cache.set(BULK_KICKED_KEY, 1, timeout=grace)
+    deliver_bulk.delay()
 
 
 def _stuck() -> Q:
@@ -329,7 +361,11 @@ def _record_failure(email: Email, exc: Exception) -> str | None:
             return None
         logger.warning("Mail %s deferred for %ss: %s", email.id, retry_in, error)
         return Email.Status.QUEUED
-    return _give_up(email, error)
+    given_up = _give_up(email, error)
+    if given_up and is_address_failure(exc):
+        # Counts towards blocking the address for bulk mail; this mail's path never checks it.
+        record_permanent_failures({email.to: error})
+    return given_up
 
 
 def _give_up(email: Email, error: str) -> str | None:
@@ -361,7 +397,11 @@ def _check_addressing(*, to: str, headers: dict) -> None:
             )
         if name.lower() in ADDRESS_HEADERS:
             _check_address(value, header=name)
-        elif not isinstance(value, str) or any(_breaks_a_header(char) for char in value):
+        elif not isinstance(value, str) or (
+            # isprintable() is False for every character _breaks_a_header refuses (and for
+            # some harmless ones, e.g. no-break space): only those values are looked at closely.
+            not value.isprintable() and any(_breaks_a_header(char) for char in value)
+        ):
             raise InvalidHeaderError(
                 _("The %(header)s header must be text without line breaks or control characters.")
                 % {"header": name},

@@ -1,4 +1,5 @@
-"""A real local SMTP server (aiosmtpd) that can refuse the first messages temporarily."""
+"""A real local SMTP server (aiosmtpd) that can refuse the first messages temporarily, refuse
+given recipients, and counts the SMTP sessions (connections) it served."""
 
 import socket
 from email import message_from_bytes
@@ -10,6 +11,19 @@ class SinkHandler:
     def __init__(self):
         self.messages = []
         self.replies = []  # e.g. ["451 4.3.0 Try again later"], used up one per message
+        self.refuse = {}  # recipient -> reply, e.g. {"weg@beispiel.de": "550 5.1.1 unknown"}
+        self.sessions = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.sessions += 1  # smtplib greets once per connection
+        session.host_name = hostname
+        return responses
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         if self.replies:
