@@ -405,7 +405,7 @@ def fan_out(*, issue_id: int, batch_size: int = FAN_OUT_BATCH) -> int:
         issue = Issue.objects.filter(pk=issue_id, state=Issue.State.SENDING).first()
         if issue is None:
             return 0
-        subscriptions = recipients(issue).only("pk", "email", "user_id").order_by("pk")
+        subscriptions = recipients(issue).only("pk", "email", "user_id", "token").order_by("pk")
         written, after, total = 0, 0, 0
         while batch := list(subscriptions.filter(pk__gt=after)[:batch_size]):
             after = batch[-1].pk
