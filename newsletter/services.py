@@ -8,6 +8,7 @@ missing. A PostgreSQL advisory lock keeps two fan-outs of one issue from running
 """
 
 import logging
+import re
 import uuid
 from contextlib import contextmanager
 from datetime import timedelta
@@ -32,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 FAN_OUT_BATCH = 1000
 ADVISORY_LOCK_NAMESPACE = 7311  # pg_try_advisory_lock(namespace, issue id): one fan-out at once
-MAX_TOKEN_LENGTH = 100  # real tokens have 43 characters
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,100}")  # real tokens: 43 URL-safe characters
 STARTABLE = (Issue.State.DRAFT, Issue.State.SCHEDULED)
 TEMPLATES = "emails/newsletter/"
 
@@ -41,9 +42,10 @@ TEMPLATES = "emails/newsletter/"
 
 
 def subscription_for_token(token: str) -> Subscription | None:
-    if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_LENGTH:
+    """The subscription a link's token names; None for anything that is not a token."""
+    if not isinstance(token, str) or not TOKEN_PATTERN.fullmatch(token):
         return None
-    return Subscription.objects.filter(token=token).first()
+    return Subscription.objects.select_related("amt").filter(token=token).first()
 
 
 def _links(subscription: Subscription) -> dict:

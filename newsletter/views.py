@@ -16,6 +16,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -27,6 +28,8 @@ from .forms import SegmentsForm, SubscribeForm
 from .models import Issue, Subscription
 
 ARCHIVE_PAGE_SIZE = 20
+# Pages behind a token show an address: never stored by a browser or proxy cache.
+private_page = cache_control(private=True, no_store=True)
 MAX_ID = 2**63 - 1
 
 
@@ -72,6 +75,7 @@ def check_inbox(request):
     return render(request, "newsletter/check_inbox.html")
 
 
+@private_page
 @require_http_methods(["GET", "POST"])
 def confirm(request, token):
     subscription = services.subscription_for_token(token)
@@ -91,6 +95,7 @@ def confirm(request, token):
     )
 
 
+@private_page
 @csrf_exempt  # RFC 8058: mail programs POST "List-Unsubscribe=One-Click" without a token
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
@@ -106,6 +111,7 @@ def unsubscribe(request, token):
     return render(request, "newsletter/unsubscribe.html", {"subscription": subscription})
 
 
+@private_page
 @require_http_methods(["GET", "POST"])
 def manage(request, token):
     subscription = services.subscription_for_token(token)
@@ -163,7 +169,7 @@ def own_subscription(user) -> Subscription | None:
     """The subscription of the account's address (active or pending), if any."""
     if not is_valid_email_address(user.email):
         return None
-    subscription = services._by_address(user.email).first()
+    subscription = services._by_address(user.email).select_related("amt").first()
     if subscription is None or subscription.unsubscribed_at is not None:
         return None
     return subscription

@@ -153,7 +153,8 @@ def test_an_unsubscribed_address_can_sign_up_again_with_a_new_token_and_consent(
     renewed = Subscription.objects.get()
     assert renewed.pk == old.pk
     assert renewed.token != old.token
-    assert renewed.confirmed_at is None and renewed.unsubscribed_at is None
+    assert renewed.confirmed_at is None
+    assert renewed.unsubscribed_at is None
     assert _confirmation_mails().count() == 2
     # The old links are dead.
     assert client.get(reverse("newsletter:confirm", args=[old.token])).status_code == 404
@@ -269,7 +270,8 @@ def test_a_wrong_token_answers_a_friendly_404_and_touches_no_subscription(client
             assert response.status_code == 404
             assert "newsletter/link_invalid.html" in [t.name for t in response.templates]
     mine.refresh_from_db()
-    assert mine.confirmed_at is None and mine.unsubscribed_at is None
+    assert mine.confirmed_at is None
+    assert mine.unsubscribed_at is None
 
 
 @pytest.mark.django_db
