@@ -94,6 +94,10 @@ PAGES = [
     Page("advice overview", "/beratung/"),
     Page("advice slots", "/beratung/termin/?topic=vereinsrecht"),
     Page("my advice (logged in)", "/konto/beratungen/", logged_in=True),
+    # Newsletter
+    Page("newsletter sign-up", "/newsletter/"),
+    Page("newsletter archive", "/newsletter/archiv/"),
+    Page("my newsletter (logged in)", "/konto/newsletter/", logged_in=True),
 ]
 
 
