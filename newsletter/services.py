@@ -176,6 +176,13 @@ def _notify_owner(subscription: Subscription, now) -> None:
         _mail_already_subscribed(subscription, key=f"newsletter:notice:{subscription.pk}:{day}")
 
 
+def confirmable(subscription: Subscription, now=None) -> bool:
+    """Not unsubscribed and, if not confirmed yet, still within the confirmation period."""
+    if subscription.confirmed_at is not None:
+        return subscription.unsubscribed_at is None
+    return _confirmable(subscription, now or timezone.now())
+
+
 def _confirmable(subscription: Subscription, now) -> bool:
     deadline = subscription.created_at + timedelta(days=settings.NEWSLETTER_UNCONFIRMED_DAYS)
     return subscription.unsubscribed_at is None and now < deadline

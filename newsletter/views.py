@@ -79,7 +79,7 @@ def check_inbox(request):
 @require_http_methods(["GET", "POST"])
 def confirm(request, token):
     subscription = services.subscription_for_token(token)
-    if subscription is None or subscription.unsubscribed_at is not None:
+    if subscription is None or not services.confirmable(subscription):
         return _dead_link(request)
     if request.method == "POST":
         try:

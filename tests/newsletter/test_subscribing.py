@@ -298,9 +298,20 @@ def test_unconfirmed_sign_ups_are_deleted_after_the_period_confirmed_ones_stay(s
     # Nor can the stale one be confirmed any more.
     with pytest.raises(services.InvalidLink):
         services.confirm(token=stale.token)
+    assert Client().get(reverse("newsletter:confirm", args=[stale.token])).status_code == 404
     assert services.purge_unconfirmed() == 2  # the row and its segment link
     assert set(Subscription.objects.values_list("pk", flat=True)) == {fresh.pk, confirmed.pk}
     from newsletter.tasks import purge_unconfirmed_subscriptions
 
     purge_unconfirmed_subscriptions()  # idempotent
     assert Subscription.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_sign_ups_from_one_connection_are_limited(client):
+    for number in range(10):
+        assert _sign_up(client, email=f"flut{number}@beispiel.de").status_code == 302
+    response = _sign_up(client, email="flut-zu-viel@beispiel.de")
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert not Subscription.objects.filter(email="flut-zu-viel@beispiel.de").exists()
