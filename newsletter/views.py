@@ -165,12 +165,13 @@ def archive_issue(request, pk):
 # --- Mein Konto -------------------------------------------------------------------------------
 
 
-def own_subscription(user) -> Subscription | None:
-    """The subscription of the account's address (active or pending), if any."""
+def own_subscription(user, *, ended: bool = False) -> Subscription | None:
+    """The subscription of the account's address (active or pending; with `ended`, also an
+    unsubscribed one), if any."""
     if not is_valid_email_address(user.email):
         return None
     subscription = services._by_address(user.email).select_related("amt").first()
-    if subscription is None or subscription.unsubscribed_at is not None:
+    if subscription is None or (subscription.unsubscribed_at is not None and not ended):
         return None
     return subscription
 
@@ -178,9 +179,15 @@ def own_subscription(user) -> Subscription | None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_newsletter(request):
-    subscription = own_subscription(request.user)
-    if subscription is None:
-        return render(request, "newsletter/my_newsletter.html", {"subscription": None})
+    subscription = own_subscription(request.user, ended=True)
+    if request.method == "POST" and "erase" in request.POST and subscription is not None:
+        services.erase_subscriptions(subscriptions=[subscription])
+        messages.success(request, _("Your newsletter subscription and its records are deleted."))
+        return redirect("newsletter:my_newsletter")
+    if subscription is None or subscription.unsubscribed_at is not None:
+        return render(
+            request, "newsletter/my_newsletter.html", {"subscription": None, "ended": subscription}
+        )
     if request.method == "POST" and "unsubscribe" in request.POST:
         services.unsubscribe_subscription(subscription=subscription)
         messages.success(request, _("You have unsubscribed from the newsletter."))

@@ -120,8 +120,12 @@ def test_my_newsletter_manages_only_the_subscription_of_my_address(client):
     other.refresh_from_db()
     assert mine.unsubscribed_at is not None
     assert other.unsubscribed_at is None
-    # Afterwards: nothing to manage, a way to subscribe.
-    assert client.get(url).context["subscription"] is None
+    # Afterwards: nothing to manage, a way to subscribe, and the record can be deleted.
+    page = client.get(url)
+    assert page.context["subscription"] is None
+    assert page.context["ended"] == mine
+    client.post(url, {"erase": "1"})
+    assert list(Subscription.objects.all()) == [other]
 
 
 @pytest.mark.django_db
@@ -133,6 +137,7 @@ def test_my_newsletter_of_another_volunteer_shows_nothing_of_mine(client):
     assert page.context["subscription"] is None
     assert mine.email not in page.content.decode()
     client.post(reverse("newsletter:my_newsletter"), {"unsubscribe": "1"})
+    client.post(reverse("newsletter:my_newsletter"), {"erase": "1"})
     mine.refresh_from_db()
     assert mine.unsubscribed_at is None
 
