@@ -6,6 +6,7 @@ so a fan-out of thousands of mails renders no template per mail.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -117,6 +118,7 @@ def render_issue(issue, *, now=None) -> RenderedIssue:
     return RenderedIssue(html=html, text=f"{text}\n\n-- \n{footer}\n", web=web)
 
 
+@lru_cache(maxsize=4096)  # issues are German; the same names recur across a fan-out
 def salutation(first_name: str = "", last_name: str = "") -> str:
     with translation.override(LANGUAGE):
         name = f"{first_name} {last_name}".strip()

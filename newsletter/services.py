@@ -356,21 +356,38 @@ def recipients(issue: Issue):
     return subscriptions
 
 
-def issue_headers(subscription: Subscription) -> dict:
+def issue_headers(subscription: Subscription, links: "_Links | None" = None) -> dict:
     """RFC 2369 / RFC 8058: the one-click unsubscribe URL (and mailto, if configured)."""
-    unsubscribe = f"<{absolute_reverse('newsletter:unsubscribe', subscription.token)}>"
+    links = links or _Links()
+    unsubscribe = f"<{links.unsubscribe(subscription.token)}>"
     mailto = settings.NEWSLETTER_UNSUBSCRIBE_MAILTO
     if mailto:
         unsubscribe += f", <mailto:{mailto}?subject=unsubscribe%20{subscription.token}>"
     return {"List-Unsubscribe": unsubscribe, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
-def _message(issue: Issue, subscription: Subscription, user_names: dict) -> BulkMessage:
+class _Links:
+    """The personal links of a fan-out, reversed once and filled with each token."""
+
+    MARKER = "TOKEN"
+
+    def __init__(self):
+        self._unsubscribe = absolute_reverse("newsletter:unsubscribe", self.MARKER)
+        self._manage = absolute_reverse("newsletter:manage", self.MARKER)
+
+    def unsubscribe(self, token: str) -> str:
+        return self._unsubscribe.replace(self.MARKER, token)
+
+    def manage(self, token: str) -> str:
+        return self._manage.replace(self.MARKER, token)
+
+
+def _message(issue: Issue, subscription: Subscription, user_names: dict, links: _Links):
     first, last = user_names.get(subscription.user_id, ("", ""))
     parts = {
         "salutation": rendering.salutation(first, last),
-        "unsubscribe_url": absolute_reverse("newsletter:unsubscribe", subscription.token),
-        "settings_url": absolute_reverse("newsletter:manage", subscription.token),
+        "unsubscribe_url": links.unsubscribe(subscription.token),
+        "settings_url": links.manage(subscription.token),
     }
     return BulkMessage(
         key=f"{issue.key_prefix}{subscription.pk}",
@@ -378,7 +395,7 @@ def _message(issue: Issue, subscription: Subscription, user_names: dict) -> Bulk
         subject=issue.subject,
         body_text=rendering.personalise(issue.rendered_text, html=False, **parts),
         body_html=rendering.personalise(issue.rendered_html, html=True, **parts),
-        headers=issue_headers(subscription),
+        headers=issue_headers(subscription, links),
         language=rendering.LANGUAGE,
         recipient_user_id=subscription.user_id,
     )
@@ -416,6 +433,7 @@ def fan_out(*, issue_id: int, batch_size: int = FAN_OUT_BATCH) -> int:
             return 0
         subscriptions = recipients(issue).only("pk", "email", "user_id", "token").order_by("pk")
         written, after, total = 0, 0, 0
+        links = _Links()
         while batch := list(subscriptions.filter(pk__gt=after)[:batch_size]):
             after = batch[-1].pk
             blocked = {a.lower() for a in blocked_addresses(s.email for s in batch)}
@@ -424,7 +442,7 @@ def fan_out(*, issue_id: int, batch_size: int = FAN_OUT_BATCH) -> int:
             user_names = _user_names(batch)
             with transaction.atomic():
                 written += enqueue_many(
-                    (_message(issue, s, user_names) for s in batch), batch_size=batch_size
+                    (_message(issue, s, user_names, links) for s in batch), batch_size=batch_size
                 )
         Issue.objects.filter(pk=issue_id, state=Issue.State.SENDING).update(
             state=Issue.State.SENT, finished_at=timezone.now(), recipient_count=total
