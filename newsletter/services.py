@@ -120,8 +120,10 @@ def subscribe(
                 subscription.amt = amt
                 _confirm_by_mail(subscription, now)
                 return subscription
-        if subscription.unsubscribed_at is not None:
-            # Signed up again after leaving: a new consent, confirmed anew, with a new token.
+        lapsed = subscription.confirmed_at is None and not _confirmable(subscription, now)
+        if subscription.unsubscribed_at is not None or lapsed:
+            # Signed up again after leaving (or after an unconfirmed sign-up lapsed): a new
+            # consent, confirmed anew, with a new token.
             subscription.segments.set(segments)
             for name, value in _evidence(user=user or subscription.user, ip=ip).items():
                 setattr(subscription, name, value)

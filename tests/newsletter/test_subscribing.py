@@ -315,3 +315,18 @@ def test_sign_ups_from_one_connection_are_limited(client):
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
     assert not Subscription.objects.filter(email="flut-zu-viel@beispiel.de").exists()
+
+
+@pytest.mark.django_db
+def test_signing_up_again_after_an_unconfirmed_sign_up_lapsed_starts_afresh(client, settings):
+    _sign_up(client)
+    lapsed = Subscription.objects.get()
+    Subscription.objects.filter(pk=lapsed.pk).update(
+        created_at=timezone.now() - timedelta(days=settings.NEWSLETTER_UNCONFIRMED_DAYS + 1)
+    )
+    _sign_up(client)
+    renewed = Subscription.objects.get()
+    assert renewed.token != lapsed.token
+    assert renewed.created_at > lapsed.created_at
+    assert _confirmation_mails().count() == 2
+    assert client.post(reverse("newsletter:confirm", args=[renewed.token])).status_code == 302
