@@ -301,3 +301,24 @@ def test_other_methods_are_refused(client):
     assert client.put(url).status_code == 405
     assert client.delete(url).status_code == 405
     assert Subscription.objects.get().unsubscribed_at is None
+
+
+@pytest.mark.django_db
+def test_archive_issue_queries_do_not_grow(client):
+    issue = _sent_issue()
+    url = reverse("newsletter:archive_issue", args=[issue.pk])
+    # the site configuration, the issue
+    assert_queries_do_not_grow(lambda: client.get(url), add_rows=_sent_rows, queries=2)
+
+
+@pytest.mark.django_db
+def test_confirm_and_unsubscribe_pages_queries_do_not_grow(client):
+    subscription = SubscriptionFactory(confirmed_at=None, amt=Amt.objects.create(name="Amt Eider"))
+    for name, queries in (("confirm", 3), ("unsubscribe", 2)):
+        url = reverse(f"newsletter:{name}", args=[subscription.token])
+        # the subscription with its Amt, the site configuration (+ its segments to confirm)
+        assert_queries_do_not_grow(
+            lambda url=url: client.get(url),
+            add_rows=lambda n: SubscriptionFactory.create_batch(n),
+            queries=queries,
+        )
