@@ -7,4 +7,8 @@ class NewsletterConfig(AppConfig):
     verbose_name = _("Newsletter")
 
     def ready(self):
-        from . import account, personal_data  # noqa: F401  register: Mein Konto, export/erasure
+        from . import (  # noqa: F401  register: Mein Konto, export/erasure, demo data
+            account,
+            demo,
+            personal_data,
+        )
