@@ -110,6 +110,10 @@ PAGES = [
     Page("deadline calendar (ICS)", "/infothek/foerderprogramme/fristen.ics"),
     Page("news feed (Atom)", "/infothek/neuigkeiten/feed/"),
     Page("my deadlines (logged in)", "/konto/fristen/", logged_in=True),
+    # Newsletter
+    Page("newsletter sign-up", "/newsletter/"),
+    Page("newsletter archive", "/newsletter/archiv/"),
+    Page("my newsletter (logged in)", "/konto/newsletter/", logged_in=True),
 ]
 
 

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "advice",
     "trainings",
     "infothek",
+    "newsletter",
 ]
 
 MIDDLEWARE = [
@@ -200,6 +201,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "infothek.tasks.send_deadline_reminders",
         "schedule": 6 * 60 * 60,
     },
+    # Newsletter: start scheduled issues that are due and resume fan-outs a dead worker left.
+    "newsletter-dispatch-issues": {
+        "task": "newsletter.tasks.dispatch_issues",
+        "schedule": 60,
+    },
+    # Newsletter: delete sign-ups not confirmed within NEWSLETTER_UNCONFIRMED_DAYS.
+    "newsletter-purge-unconfirmed": {
+        "task": "newsletter.tasks.purge_unconfirmed_subscriptions",
+        "schedule": 6 * 60 * 60,
+    },
     "accounts-clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": 6 * 60 * 60,
@@ -330,6 +341,8 @@ ACCOUNT_RATE_LIMITS = {  # allauth's defaults, stated so they are visible and tu
     "advice_question": "5/h/user,20/d/user",
     # Infothek: "Frist merken" writes a row (the mail comes later, once).
     "infothek_reminder": "30/h/user,100/d/user",
+    # Newsletter sign-up: each may send a confirmation mail to the address typed in.
+    "newsletter_subscribe": "10/h/ip",
 }
 # Behind a reverse proxy the client's address is in X-Forwarded-For; without this every
 # visitor would share one rate-limit bucket (the proxy's address).
@@ -467,6 +480,21 @@ NETWORK_CONFIRMATION_LINK_DAYS = env.int("NETWORK_CONFIRMATION_LINK_DAYS", defau
 # --- Infothek -------------------------------------------------------------------------------
 # Files to download (PDF, DOCX, ODT) are refused above this size.
 INFOTHEK_MAX_UPLOAD_MB = env.int("INFOTHEK_MAX_UPLOAD_MB", default=10)
+
+# --- Newsletter ----------------------------------------------------------------------------
+# Version of the consent text on the sign-up form, stored with each subscription; bump it when
+# the text changes.
+NEWSLETTER_CONSENT_VERSION = env.str("NEWSLETTER_CONSENT_VERSION", default="2026-11")
+# Sign-ups not confirmed within this many days are deleted (beat task).
+NEWSLETTER_UNCONFIRMED_DAYS = env.int("NEWSLETTER_UNCONFIRMED_DAYS", default=7)
+# Keep the IP address of a sign-up as consent evidence (off: data minimisation).
+NEWSLETTER_KEEP_IP = env.bool("NEWSLETTER_KEEP_IP", default=False)
+# An address for unsubscribing by mail, added to the List-Unsubscribe header (empty: none).
+NEWSLETTER_UNSUBSCRIBE_MAILTO = env.str("NEWSLETTER_UNSUBSCRIBE_MAILTO", default="")
+if NEWSLETTER_UNCONFIRMED_DAYS < 1:
+    raise ImproperlyConfigured(
+        f"NEWSLETTER_UNCONFIRMED_DAYS ({NEWSLETTER_UNCONFIRMED_DAYS}) must be at least 1."
+    )
 
 # --- County ---------------------------------------------------------------------------------
 # Defaults for the staff-editable site configuration (admin → Portal → Site configuration).

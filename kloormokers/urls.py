@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("advice.urls")),
     path("", include("trainings.urls")),
     path("", include("infothek.urls")),
+    path("", include("newsletter.urls")),
     re_path(rf"^(?P<slug>{PAGE_SLUGS})/$", portal_views.page, name="page"),
 ]
 

@@ -27,6 +27,8 @@ from advice.models import Slot
 from advice.services import book_slot
 from advice.slots import regenerate_slots
 from infothek.services import remember_deadline
+from newsletter import services as newsletter_services
+from newsletter.models import Issue, Segment
 from portal.models import Page
 from tests.advice.factories import AdvisorFactory, AvailabilityFactory, topic
 from tests.e2e.conftest import NARROW
@@ -55,6 +57,7 @@ OPPORTUNITY = "Jugendfeuerwehrwartstellvertreter:in für die Kinderfeuerwehrabte
 ADVISER = "Hauptamtliche Ehrenamtskoordinatorin Friederike Schleswig-Holsteinerin"
 PROGRAMME = "Engagementförderung für Jugendfeuerwehrverbände im ländlichen Raum"
 FUNDER = "Deutsche Stiftung für Engagement und Ehrenamt (Bundesstiftung)"
+ISSUE = "Ehrenamtsförderungsrichtlinienänderungsbekanntmachung im Kreisgebiet"
 ANONYMOUS = "anonymous"
 VOLUNTEER = "volunteer"
 
@@ -159,6 +162,18 @@ def _remove_address(page, context):
     page.check(f"input[type=radio][value='{SECOND_EMAIL}']")
     page.once("dialog", lambda dialog: dialog.accept())  # allauth asks "really remove?"
     return _submit(page, "button[name=action_remove]")
+
+
+def _subscribe_with_errors(page, context):
+    page.fill("input[name=email]", LONG_EMAIL.replace("@", ""))
+    return _submit(page)
+
+
+def _subscribe(page, context):
+    page.fill("input[name=email]", NEW_EMAIL)
+    page.check("input[name=segments] >> nth=0")
+    page.check("input[name=consent]")
+    return _submit(page)
 
 
 def _change_password_with_errors(page, context):
@@ -345,6 +360,30 @@ WALK = [
         shows=PROGRAMME,
     ),
     Stop("Meine Fristen", "infothek:my_reminders", who=VOLUNTEER, shows=PROGRAMME),
+    # --- Newsletter (issue 11)
+    Stop("newsletter sign-up", "newsletter:subscribe"),
+    Stop(
+        "newsletter sign-up with errors",
+        "newsletter:subscribe",
+        then=_subscribe_with_errors,
+        shows="Themen – ",
+    ),
+    Stop("newsletter: check your inbox", "newsletter:subscribe", then=_subscribe),
+    Stop("newsletter sign-up, logged in", "newsletter:subscribe", who=VOLUNTEER),
+    Stop("newsletter confirm page", "newsletter:confirm", ("$newsletter_token",), shows=LONG_EMAIL),
+    Stop(
+        "newsletter unsubscribe page",
+        "newsletter:unsubscribe",
+        ("$newsletter_token",),
+        shows=LONG_EMAIL,
+    ),
+    Stop("newsletter settings", "newsletter:manage", ("$newsletter_token",), shows=LONG_EMAIL),
+    Stop("newsletter link no longer valid", "/newsletter/abmelden/falsch/", status=404),
+    Stop("newsletter archive", "newsletter:archive", shows=ISSUE),
+    Stop(
+        "newsletter archive issue", "newsletter:archive_issue", ("$newsletter_issue",), shows=ISSUE
+    ),
+    Stop("Mein Konto: newsletter", "newsletter:my_newsletter", who=VOLUNTEER, shows=LONG_EMAIL),
 ]
 
 
@@ -389,6 +428,18 @@ def walk_context(transactional_db):
     return {
         **make_infothek_content(),
         "programme": programme.slug,
+    subscription = newsletter_services.subscribe(
+        email=volunteer.email, segments=Segment.objects.all(), user=volunteer
+    )
+    issue = Issue.objects.create(
+        subject=ISSUE,
+        body="## Fristen\n\nAnträge bis zum **31. Januar**: " + "https://" + "x" * 80 + ".de",
+    )
+    newsletter_services.start_sending(issue=issue)
+    newsletter_services.fan_out(issue_id=issue.pk)
+    return {
+        "newsletter_token": subscription.token,
+        "newsletter_issue": issue.pk,
         "slot": free_slot.pk,
         "number": booking.number,
         "association": association.slug,
