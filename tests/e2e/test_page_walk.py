@@ -425,9 +425,6 @@ def walk_context(transactional_db):
         deadline=timezone.localdate() + timedelta(days=40),
     )
     remember_deadline(user=volunteer, programme=programme, days_before=14)
-    return {
-        **make_infothek_content(),
-        "programme": programme.slug,
     subscription = newsletter_services.subscribe(
         email=volunteer.email, segments=Segment.objects.all(), user=volunteer
     )
@@ -438,6 +435,8 @@ def walk_context(transactional_db):
     newsletter_services.start_sending(issue=issue)
     newsletter_services.fan_out(issue_id=issue.pk)
     return {
+        **make_infothek_content(),
+        "programme": programme.slug,
         "newsletter_token": subscription.token,
         "newsletter_issue": issue.pk,
         "slot": free_slot.pk,
