@@ -150,11 +150,11 @@ def test_topic_list_wish_page_and_feed_are_linked(client, courses):
         (
             {"free": "1"},
             ["Kassenführung im Verein", "Datenschutz im Verein", "Erste Hilfe für Übungsleiter"],
-        ),  # fmt: skip
+        ),
         (
             {"seats": "1"},
             ["Kassenführung im Verein", "Vereinsrecht kompakt", "Datenschutz im Verein"],
-        ),  # fmt: skip
+        ),
         ({"amt": "HOHN_AMT"}, ["Kassenführung im Verein", "Erste Hilfe für Übungsleiter"]),
         ({"municipality": "OSDORF"}, ["Vereinsrecht kompakt"]),
         ({"amt": "HOHN_AMT", "seats": "1"}, ["Kassenführung im Verein"]),
