@@ -91,10 +91,13 @@ def _value(field, number: int):
         return text[-field.max_length :] if field.max_length else text
     if isinstance(field, models.BooleanField):
         return False
+    if isinstance(field, models.SmallIntegerField | models.PositiveSmallIntegerField):
+        return number % 32_000 + 1  # within smallint, whatever the rows made before
     if isinstance(field, models.IntegerField):
         return number
     if isinstance(field, models.DecimalField):
-        return decimal.Decimal(number)
+        # Within the field's digits (e.g. hours: 5 digits, 1 after the point).
+        return decimal.Decimal(number % 10 ** (field.max_digits - field.decimal_places))
     if isinstance(field, models.FloatField):
         return float(number)
     if isinstance(field, models.DateTimeField):
