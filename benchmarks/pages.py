@@ -94,6 +94,12 @@ PAGES = [
     Page("advice overview", "/beratung/"),
     Page("advice slots", "/beratung/termin/?topic=vereinsrecht"),
     Page("my advice (logged in)", "/konto/beratungen/", logged_in=True),
+    # Qualifizierung (course pages need the demo's courses: add them with the demo data)
+    Page("training catalogue", "/fortbildungen/"),
+    Page("training catalogue, filtered", "/fortbildungen/?q=Verein&free=1&seats=1"),
+    Page("training feed (ICS)", "/fortbildungen/kalender.ics"),
+    Page("course wish (logged in)", "/fortbildungen/wunsch/", logged_in=True),
+    Page("my trainings (logged in)", "/konto/fortbildungen/", logged_in=True),
 ]
 
 

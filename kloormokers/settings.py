@@ -297,6 +297,9 @@ ACCOUNT_RATE_LIMITS = {  # allauth's defaults, stated so they are visible and tu
     # Beratung: each booking and question mails the person and the office.
     "advice_booking": "10/h/user,30/d/user",
     "advice_question": "5/h/user,20/d/user",
+    # Qualifizierung: each registration mails the person; a wish may mail them later.
+    "training_registration": "10/h/user,30/d/user",
+    "training_wish": "10/h/user,30/d/user",
 }
 # Behind a reverse proxy the client's address is in X-Forwarded-For; without this every
 # visitor would share one rate-limit bucket (the proxy's address).

@@ -281,6 +281,7 @@ def test_the_account_section_costs_one_query_whatever_the_bookings(
     _bookings(person, bernd, number)
     client.force_login(person)
     cache.clear()
-    # session, user, site configuration, Mein Verein (3), Meine Beratungen (1)
-    with django_assert_num_queries(7):
+    # session, user, site configuration, Mein Verein (3), Meine Beratungen (1),
+    # Meine Fortbildungen (1)
+    with django_assert_num_queries(8):
         assert client.get(reverse("account_overview")).status_code == 200

@@ -36,6 +36,11 @@ from tests.network.factories import (
     OpportunityFactory,
     RepresentativeFactory,
 )
+from tests.trainings.factories import CourseFactory, VenueFactory, past_course
+from tests.trainings.factories import topic as training_topic
+from trainings.links import feedback_token
+from trainings.models import Registration, Speaker
+from trainings.services import issue_certificate, mark_attendance, register
 
 # Long, with no hyphen to break at: 90+ characters of address in runs of 40+ letters.
 LONG_EMAIL = "ehrenamtskoordinationfreiwilligenmanagement@kreisjugendfeuerwehrverbandrendsburg.de"
@@ -49,6 +54,10 @@ LAST_NAME = "Donaudampfschifffahrtsgesellschaftskapitänswitwe"
 ASSOCIATION = "Jugendfeuerwehrförderverein Hohenwestedt und Umgebung von 1952"
 OPPORTUNITY = "Jugendfeuerwehrwartstellvertreter:in für die Kinderfeuerwehrabteilung"
 ADVISER = "Hauptamtliche Ehrenamtskoordinatorin Friederike Schleswig-Holsteinerin"
+COURSE = "Vereinsvorstandshaftungsrecht und Kassenprüfungsgrundsätze für Ehrenamtliche"
+FULL_COURSE = "Kinderschutzkonzeptentwicklung in Jugendfeuerwehrabteilungen"
+PAST_COURSE = "Öffentlichkeitsarbeitsgrundlagen mit kleinem Vereinsbudget"
+VENUE = "Dorfgemeinschaftshaus Hohenwestedt-Land Süd, Mehrzweckraum im Obergeschoss"
 ANONYMOUS = "anonymous"
 VOLUNTEER = "volunteer"
 
@@ -171,6 +180,11 @@ def _delete_account(page, context):
     return _submit(page)
 
 
+def _register_for_course(page, context):
+    page.fill("textarea[name=needs]", "Ich komme mit dem Rollstuhl.")
+    return _submit(page, "main form button[type=submit].kern-btn--primary")
+
+
 WALK = [
     # --- public pages
     Stop("start page", "home"),
@@ -286,6 +300,55 @@ WALK = [
     Stop("book a slot", "advice:book", ("$slot",), who=VOLUNTEER, shows=ADVISER),
     Stop("written question", "advice:question", who=VOLUNTEER),
     Stop("Meine Beratungen", "advice:my_bookings", who=VOLUNTEER, shows="$number"),
+    # --- Qualifizierung (issue 9)
+    Stop(
+        "training catalogue, filtered",
+        "/fortbildungen/?q=Kassenpr%C3%BCfung&topic=finanzen&free=1&seats=1&format=on_site",
+        shows=COURSE,
+    ),
+    Stop("training catalogue, nothing found", "/fortbildungen/?q=Quastenflosser"),
+    Stop("course page", "trainings:course", ("$course",), shows=VENUE),
+    Stop(
+        "course page, seat confirmed",
+        "trainings:course",
+        ("$confirmed_course",),
+        who=VOLUNTEER,
+        shows=COURSE,
+    ),
+    Stop(
+        "course page, waitlisted",
+        "trainings:course",
+        ("$full_course",),
+        who=VOLUNTEER,
+        shows=FULL_COURSE,
+    ),
+    Stop("register for a course", "trainings:register", ("$course",), who=VOLUNTEER),
+    Stop(
+        "registered for a course (notice)",
+        "trainings:register",
+        ("$course",),
+        who=VOLUNTEER,
+        then=_register_for_course,
+        shows=VENUE,
+    ),
+    Stop(
+        "cancel a training registration",
+        "trainings:cancel",
+        ("$registration",),
+        who=VOLUNTEER,
+        shows=COURSE,
+    ),
+    Stop(
+        "leave a waiting list",
+        "trainings:cancel",
+        ("$waiting_registration",),
+        who=VOLUNTEER,
+        shows=FULL_COURSE,
+    ),
+    Stop("Meine Fortbildungen", "trainings:my_trainings", who=VOLUNTEER, shows=PAST_COURSE),
+    Stop("course wish", "trainings:wish", who=VOLUNTEER),
+    Stop("course feedback", "trainings:feedback", ("$feedback_token",), shows=PAST_COURSE),
+    Stop("course feedback, invalid link", "/fortbildungen/feedback/ungueltig/", status=410),
 ]
 
 
@@ -318,7 +381,9 @@ def walk_context(transactional_db):
     ).order_by("starts_at")
     booked_slot, free_slot = bookable[:2]
     booking = book_slot(user=volunteer, slot=booked_slot, topic=topic(), concern="Satzungsänderung")
+    trainings = _trainings(volunteer)
     return {
+        **trainings,
         "slot": free_slot.pk,
         "number": booking.number,
         "association": association.slug,
@@ -327,6 +392,49 @@ def walk_context(transactional_db):
         "confirmation_key": EmailConfirmationHMAC(second).key,
         "uidb36": user_pk_to_url_str(volunteer),
         "reset_key": default_token_generator.make_token(volunteer),
+    }
+
+
+def _trainings(volunteer) -> dict:
+    """A course with a long title and venue, the volunteer's confirmed seat in another and a
+    waiting place in a full one, an attended course of last week (certificate, feedback)."""
+    venue = VenueFactory(
+        name=VENUE,
+        municipality=MunicipalityFactory(name="Hohenwestedt-Land Süd"),
+        hearing_loop=True,
+        accessibility_notes="Aufzug neben dem Haupteingang",
+    )
+    start = timezone.now().replace(microsecond=0) + timedelta(days=10)
+    open_course = CourseFactory(
+        title=COURSE,
+        summary="Haftung, Kasse und Kassenprüfung: was ein Vorstand wissen muss.",
+        topic=training_topic("finanzen"),
+        venue=venue,
+        what_to_bring="Satzung und letzter Kassenbericht",
+        dates=[
+            (start, start + timedelta(hours=3)),
+            (start + timedelta(days=7), start + timedelta(days=7, hours=3)),
+        ],
+    )
+    open_course.speakers.add(Speaker.objects.create(name=ADVISER, role="Steuerberaterin"))
+    confirmed_course = CourseFactory(title=f"{COURSE} – Aufbaukurs", venue=venue)
+    seat = register(course=confirmed_course, user=volunteer)
+    full = CourseFactory(title=FULL_COURSE, capacity=1, format="online", venue=None)
+    register(course=full, user=UserFactory())
+    waiting = register(course=full, user=volunteer)
+    held = past_course(title=PAST_COURSE, venue=venue)
+    attended = Registration.objects.create(
+        course=held, user=volunteer, status="confirmed", confirmed_at=timezone.now()
+    )
+    mark_attendance(registrations=[attended], attended=True)
+    issue_certificate(registration=attended)
+    return {
+        "course": open_course.slug,
+        "confirmed_course": confirmed_course.slug,
+        "full_course": full.slug,
+        "registration": seat.pk,
+        "waiting_registration": waiting.pk,
+        "feedback_token": feedback_token(attended),
     }
 
 
