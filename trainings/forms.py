@@ -79,10 +79,12 @@ class CourseFilterForm(forms.Form):
         },
     )
     format = forms.ChoiceField(
-        label=_("Format"),
+        label=_("Course format"),
         required=False,
-        choices=[("", _("Any format")), *Course.Format.choices],
-        error_messages={"invalid_choice": _("There is no such format: showing every format.")},
+        choices=[("", _("All formats")), *Course.Format.choices],
+        error_messages={
+            "invalid_choice": _("There is no such course format: this filter was not applied.")
+        },
     )
     free = forms.BooleanField(label=_("Only courses free of charge"), required=False)
     seats = forms.BooleanField(label=_("Only courses with free seats"), required=False)
