@@ -297,6 +297,8 @@ ACCOUNT_RATE_LIMITS = {  # allauth's defaults, stated so they are visible and tu
     # Beratung: each booking and question mails the person and the office.
     "advice_booking": "10/h/user,30/d/user",
     "advice_question": "5/h/user,20/d/user",
+    # Qualifizierung: anyone may check a certificate's code; not by trying codes in bulk.
+    "training_certificate_check": "20/m/ip,200/h/ip",
 }
 # Behind a reverse proxy the client's address is in X-Forwarded-For; without this every
 # visitor would share one rate-limit bucket (the proxy's address).
