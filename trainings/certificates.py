@@ -84,7 +84,8 @@ def design() -> dict:
         "logo": logo,
         "color": site.theme_color or "#005c8a",
         "font_url": STATIC_SCHEME + "vendor/kern/fonts/kloor-sans/KloorSans-Regular.woff2",
-        "font_semibold_url": STATIC_SCHEME + "vendor/kern/fonts/kloor-sans/KloorSans-SemiBold.woff2",
+        "font_semibold_url": STATIC_SCHEME
+        + "vendor/kern/fonts/kloor-sans/KloorSans-SemiBold.woff2",
     }
 
 

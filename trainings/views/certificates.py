@@ -7,7 +7,7 @@ cannot be tried out in bulk.
 
 import re
 
-from allauth.core import ratelimit
+from allauth.core.internal import ratelimit
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -40,7 +40,9 @@ class VerifyForm(forms.Form):
     code = forms.CharField(
         label=gettext_lazy("Verification code"),
         max_length=40,
-        help_text=gettext_lazy("It is printed at the bottom of the certificate, e.g. ABCD-EFGH-JKLM."),
+        help_text=gettext_lazy(
+            "It is printed at the bottom of the certificate, e.g. ABCD-EFGH-JKLM."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
 
@@ -79,7 +81,12 @@ def certificate_pdf(request, pk: int):
 
 def _lookup(request, code: str):
     """The certificate with this code, or None; False when the address asked too often."""
-    if not ratelimit.consume(request, action="training_certificate_check"):
+    # The check is a GET (a link on the certificate): allauth limits only other methods unless
+    # told to, hence its internal consume with limit_get (as accounts/ratelimits.py uses it).
+    usage = ratelimit.consume(
+        request, app="allauth.account", action="training_certificate_check", limit_get=True
+    )
+    if not usage:
         return False
     return Certificate.objects.filter(code=code).first()
 
