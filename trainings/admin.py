@@ -140,7 +140,29 @@ class CourseForm(forms.ModelForm):
 
     class Meta:
         model = Course
-        exclude = ["status", "published_at"]  # publishing goes through the actions
+        fields = [  # not the status: publishing goes through the actions (wishes are told)
+            "title",
+            "slug",
+            "topic",
+            "summary",
+            "description",
+            "target_group",
+            "audience",
+            "speakers",
+            "what_to_bring",
+            "format",
+            "venue",
+            "online_info",
+            "capacity",
+            "registration_deadline",
+            "cancellation_deadline",
+            "fee",
+            "fee_note",
+            "certificate",
+            "title_en",
+            "summary_en",
+            "description_en",
+        ]
         widgets = {"speakers": forms.CheckboxSelectMultiple}
 
     def clean_capacity(self):
