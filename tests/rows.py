@@ -13,6 +13,7 @@ import uuid
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
@@ -73,6 +74,20 @@ def _left_to_the_database_or_default(field) -> bool:
     return field.blank and field.empty_strings_allowed and not field.unique
 
 
+def _within_validators(field, number: int) -> int:
+    """A number inside the field's Min/MaxValueValidator range (a rating of 1 to 5 is often
+    also a check constraint)."""
+    low = max(
+        (v.limit_value for v in field.validators if isinstance(v, MinValueValidator)), default=None
+    )
+    high = min(
+        (v.limit_value for v in field.validators if isinstance(v, MaxValueValidator)), default=None
+    )
+    if low is None or high is None:
+        return number
+    return low + number % (high - low + 1)
+
+
 def _value(field, number: int):
     if field.attname == "password":
         return make_password(None)  # a user's password column: an unusable hash
@@ -92,7 +107,7 @@ def _value(field, number: int):
     if isinstance(field, models.BooleanField):
         return False
     if isinstance(field, models.IntegerField):
-        return number
+        return _within_validators(field, number)
     if isinstance(field, models.DecimalField):
         return decimal.Decimal(number)
     if isinstance(field, models.FloatField):
