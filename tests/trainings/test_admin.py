@@ -32,7 +32,9 @@ def _change(course):
 
 
 def _fill(course, confirmed: int, waiting: int = 0) -> list[Registration]:
-    return [services.register(course=course, user=UserFactory()) for _ in range(confirmed + waiting)]
+    return [
+        services.register(course=course, user=UserFactory()) for _ in range(confirmed + waiting)
+    ]
 
 
 def _messages(response) -> list[str]:
@@ -241,9 +243,7 @@ def test_publishing_tells_the_wishes_once_and_unpublishing_keeps_registrations(c
 def test_a_course_without_dates_is_not_published_and_staff_are_told_why(client):
     logged_in(client, QUALIFIZIERUNG)
     course = CourseFactory(status=Course.Status.DRAFT, dates=[])
-    response = client.post(
-        reverse(COURSES), {"_selected_action": [course.pk], "action": "publish"}
-    )
+    response = client.post(reverse(COURSES), {"_selected_action": [course.pk], "action": "publish"})
     course.refresh_from_db()
     assert course.status == "draft"
     assert any(course.title in message for message in _messages(response))
