@@ -1,7 +1,7 @@
 """Trainings in numbers: registrations, attendance rate and waiting lists per course, topic
 and month — counts only, at a cost that does not grow with the courses."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -40,7 +40,7 @@ def _courses_with_registrations():
 
 
 def test_counts_per_course_topic_and_month_with_the_attendance_rate():
-    full, held = _courses_with_registrations()
+    _courses_with_registrations()
     report = training_report()
     per_course, per_topic, per_month = report.tables
     row = _row(per_course, "Vereinsrecht kompakt")
