@@ -22,6 +22,7 @@ from .models import Certificate, Course, Registration
 
 STATIC_SCHEME = "static:"
 MEDIA_SCHEME = "media:"
+MAX_SIGNATURE_COLUMNS = 6
 _SAFE_PATH = re.compile(r"^[A-Za-z0-9_./-]+$")
 
 
@@ -130,6 +131,9 @@ def sign_in_sheet_pdf(course: Course) -> bytes:
         {
             "course": course,
             "dates": dates,
+            # One signature per date (a column each); many dates: one signature for all.
+            "signature_dates": dates if 1 < len(dates) <= MAX_SIGNATURE_COLUMNS else dates[:1],
+            "orientation": "landscape" if len(dates) > 2 else "portrait",
             "venue": course.venue,
             "participants": list(participants),
             "blank_rows": range(3),
