@@ -94,6 +94,8 @@ PAGES = [
     Page("advice overview", "/beratung/"),
     Page("advice slots", "/beratung/termin/?topic=vereinsrecht"),
     Page("my advice (logged in)", "/konto/beratungen/", logged_in=True),
+    # Qualifizierung: the public check of a certificate's code (the form)
+    Page("certificate check", "/fortbildungen/bescheinigung/"),
 ]
 
 

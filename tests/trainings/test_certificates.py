@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from portal.models import SiteConfiguration
 from tests.factories import UserFactory
+from tests.queries import assert_queries_do_not_grow
 from trainings import certificates, services
 from trainings.models import Certificate, Registration
 
@@ -212,3 +213,13 @@ def test_lookups_are_rate_limited_per_address(client, settings):
     response = client.get(reverse("trainings:verify"), {"code": certificate.code})
     assert response.status_code == 429
     assert certificate.holder_name not in response.content.decode()
+
+
+def test_the_check_pins_its_queries_whatever_the_number_of_certificates(client):
+    certificate = _certificate()
+    url = reverse("trainings:verify_code", args=[certificate.code])
+    # 2: the site configuration and the certificate by its code (the rate limit counts in the
+    # cache) — the same with 3 and with 30 more certificates.
+    assert_queries_do_not_grow(
+        lambda: client.get(url), add_rows=lambda n: [_certificate() for _ in range(n)], queries=2
+    )
