@@ -108,8 +108,8 @@ def _value(field, number: int):
         return False
     if isinstance(field, models.IntegerField):
         return _within_validators(field, number)
-    if isinstance(field, models.DecimalField):
-        return decimal.Decimal(number)
+    if isinstance(field, models.DecimalField):  # within its digits (hours: 9999.9 at most)
+        return decimal.Decimal(number % 10 ** (field.max_digits - field.decimal_places))
     if isinstance(field, models.FloatField):
         return float(number)
     if isinstance(field, models.DateTimeField):
