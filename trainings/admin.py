@@ -691,7 +691,24 @@ class CertificateAdmin(ReadOnlyAdmin):
     @admin.display(description=_("public check"))
     def public_check(self, obj):
         url = reverse("trainings:verify_code", args=[obj.code])
-        return format_html('<a href="{}">{}</a>', url, url)
+        pdf = reverse("admin:trainings_certificate_pdf", args=[obj.pk])
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>', url, url, pdf, gettext("PDF to print")
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/pdf/",
+                self.admin_site.admin_view(self.pdf_view),
+                name="trainings_certificate_pdf",
+            ),
+            *super().get_urls(),
+        ]
+
+    def pdf_view(self, request, pk: int):
+        """The certificate as the holder gets it, for the office to print or send."""
+        return admin_views.certificate_pdf(request, self, pk)
 
 
 @admin.register(CourseWish)

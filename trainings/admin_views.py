@@ -17,8 +17,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import participant_export
-from .certificates import sign_in_sheet_pdf
-from .models import Course
+from .certificates import certificate_pdf as render_certificate
+from .certificates import pdf_filename, sign_in_sheet_pdf
+from .models import Certificate, Course
 from .statistics import training_report
 
 MAX_ID = 2**31 - 1
@@ -62,6 +63,19 @@ def sign_in_sheet(request, model_admin, pk: int):
     course = _course(pk)
     response = HttpResponse(sign_in_sheet_pdf(course), content_type="application/pdf")
     filename = f"teilnehmendenliste-{slugify(course.slug)[:60]}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def certificate_pdf(request, model_admin, pk: int):
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    certificate = Certificate.objects.filter(pk=pk).first() if pk <= MAX_ID else None
+    if certificate is None:
+        raise Http404
+    response = HttpResponse(render_certificate(certificate), content_type="application/pdf")
+    filename = pdf_filename("teilnahmebescheinigung", certificate.code)
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response

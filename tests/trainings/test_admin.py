@@ -61,6 +61,7 @@ def _every_trainings_admin_page():
         reverse("admin:trainings_registration_change", args=[registration.pk]),
         reverse("admin:trainings_certificate_changelist"),
         reverse("admin:trainings_certificate_change", args=[certificate.pk]),
+        reverse("admin:trainings_certificate_pdf", args=[certificate.pk]),
         reverse("admin:trainings_coursewish_changelist"),
         reverse("admin:trainings_coursewish_change", args=[wish.pk]),
         reverse("admin:trainings_feedback_changelist"),
