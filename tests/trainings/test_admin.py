@@ -371,3 +371,34 @@ def test_the_course_page_shows_the_average_rating(client):
         services.give_feedback(registration=registration, rating=rating)
     html = client.get(_change(course)).content.decode()
     assert "4.5" in html or "4,5" in html
+
+
+def test_a_new_course_with_dates_is_saved_as_a_draft_with_its_span_and_search_text(client):
+    logged_in(client, QUALIFIZIERUNG)
+    venue = VenueFactory()
+    add = reverse("admin:trainings_course_add")
+    data = form_data(client.get(add), "course_form")
+    start = timezone.localtime(timezone.now() + timedelta(days=30))
+    data.update(
+        {
+            "title": "Datenschutz im Verein",
+            "slug": "datenschutz-im-verein",
+            "topic": str(topic("datenschutz-digitales").pk),
+            "summary": "Mitgliederlisten und Fotos nach der DSGVO.",
+            "description": "Was Vereine beim Datenschutz beachten müssen.",
+            "format": "on_site",
+            "venue": str(venue.pk),
+            "capacity": "12",
+            "dates-0-starts_at_0": f"{start:%d.%m.%Y}",
+            "dates-0-starts_at_1": "18:00:00",
+            "dates-0-ends_at_0": f"{start:%d.%m.%Y}",
+            "dates-0-ends_at_1": "20:30:00",
+        }
+    )
+    response = client.post(add, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    course = Course.objects.get(slug="datenschutz-im-verein")
+    assert course.status == "draft"
+    assert course.starts_at is not None
+    assert course.ends_at - course.starts_at == timedelta(hours=2, minutes=30)
+    assert Course.objects.filter(pk=course.pk, search_vector="datenschutz").exists()
