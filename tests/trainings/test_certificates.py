@@ -223,3 +223,17 @@ def test_the_check_pins_its_queries_whatever_the_number_of_certificates(client):
     assert_queries_do_not_grow(
         lambda: client.get(url), add_rows=lambda n: [_certificate() for _ in range(n)], queries=2
     )
+
+
+def test_downloads_are_rate_limited_per_person(client, settings):
+    settings.ACCOUNT_RATE_LIMITS = {
+        **settings.ACCOUNT_RATE_LIMITS,
+        "training_certificate_pdf": "2/h/user",
+    }
+    certificate = _certificate()
+    client.force_login(certificate.registration.user)
+    url = _pdf_url(certificate.registration)
+    assert [client.get(url).status_code for _ in range(2)] == [200, 200]
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("trainings:my_trainings")

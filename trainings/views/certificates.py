@@ -9,6 +9,7 @@ import re
 
 from allauth.core.internal import ratelimit
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -72,6 +73,17 @@ def certificate_pdf(request, pk: int):
     )
     if certificate is None:
         raise Http404
+    # Making the PDF costs the server about half a second: not on an endless loop.
+    usage = ratelimit.consume(
+        request,
+        app="allauth.account",
+        action="training_certificate_pdf",
+        user=request.user,
+        limit_get=True,
+    )
+    if not usage:
+        messages.error(request, too_many_message())
+        return redirect("trainings:my_trainings")
     response = HttpResponse(render_certificate(certificate), content_type="application/pdf")
     filename = pdf_filename("teilnahmebescheinigung", certificate.code)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
