@@ -273,6 +273,9 @@ def test_the_participant_page_of_a_course_lists_confirmed_waiting_and_cancelled(
     html = response.content.decode()
     assert reverse("admin:trainings_participants_csv", args=[course.pk]) in html
     assert reverse("admin:trainings_sign_in_sheet", args=[course.pk]) in html
+    assert 'id="course-summary"' in html
+    assert html.count("<h1") == 1
+    assert course.title in html
 
 
 def test_attendance_is_marked_in_bulk_for_a_course_that_has_begun(client):
