@@ -74,18 +74,14 @@ def _left_to_the_database_or_default(field) -> bool:
     return field.blank and field.empty_strings_allowed and not field.unique
 
 
-def _within_validators(field, number: int) -> int:
+def _within_validators(field, number: int) -> int | None:
     """A number inside the field's Min/MaxValueValidator range (a rating of 1 to 5 is often
-    also a check constraint)."""
-    low = max(
-        (v.limit_value for v in field.validators if isinstance(v, MinValueValidator)), default=None
-    )
-    high = min(
-        (v.limit_value for v in field.validators if isinstance(v, MaxValueValidator)), default=None
-    )
-    if low is None or high is None:
-        return number
-    return low + number % (high - low + 1)
+    also a check constraint); None when the field has no such range."""
+    low = [v.limit_value for v in field.validators if isinstance(v, MinValueValidator)]
+    high = [v.limit_value for v in field.validators if isinstance(v, MaxValueValidator)]
+    if not low or not high:
+        return None
+    return max(low) + number % (min(high) - max(low) + 1)
 
 
 def _value(field, number: int):
@@ -106,10 +102,15 @@ def _value(field, number: int):
         return text[-field.max_length :] if field.max_length else text
     if isinstance(field, models.BooleanField):
         return False
-    if isinstance(field, models.IntegerField):
+    if isinstance(field, models.IntegerField) and _within_validators(field, number) is not None:
         return _within_validators(field, number)
-    if isinstance(field, models.DecimalField):  # within its digits (hours: 9999.9 at most)
-        return decimal.Decimal(number % 10 ** (field.max_digits - field.decimal_places))
+    if isinstance(field, models.SmallIntegerField | models.PositiveSmallIntegerField):
+        return number % 30000 + 1  # the counter runs across the session: stay in range
+    if isinstance(field, models.IntegerField):
+        return number
+    if isinstance(field, models.DecimalField):
+        whole_digits = field.max_digits - field.decimal_places
+        return decimal.Decimal(number % 10**whole_digits)
     if isinstance(field, models.FloatField):
         return float(number)
     if isinstance(field, models.DateTimeField):
