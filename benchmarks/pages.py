@@ -100,6 +100,8 @@ PAGES = [
     Page("training feed (ICS)", "/fortbildungen/kalender.ics"),
     Page("course wish (logged in)", "/fortbildungen/wunsch/", logged_in=True),
     Page("my trainings (logged in)", "/konto/fortbildungen/", logged_in=True),
+    # Qualifizierung: the public check of a certificate's code (the form)
+    Page("certificate check", "/fortbildungen/bescheinigung/"),
 ]
 
 

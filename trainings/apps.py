@@ -9,7 +9,11 @@ class TrainingsConfig(AppConfig):
     def ready(self):
         from mailings.visibility import restrict_templates
 
-        from . import account, personal_data  # noqa: F401  register: Mein Konto, export/erasure
+        from . import (  # noqa: F401  register: Mein Konto, export/erasure, demo data
+            account,
+            demo,
+            personal_data,
+        )
 
         # Registration mails name the person and their course: for Qualifizierung only.
         restrict_templates("emails/trainings/", permission="trainings.view_registration")

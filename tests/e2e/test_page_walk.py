@@ -349,12 +349,37 @@ WALK = [
     Stop("course wish", "trainings:wish", who=VOLUNTEER),
     Stop("course feedback", "trainings:feedback", ("$feedback_token",), shows=PAST_COURSE),
     Stop("course feedback, invalid link", "/fortbildungen/feedback/ungueltig/", status=410),
+    # --- Qualifizierung: the public check of a certificate (issue 9)
+    Stop("certificate check", "trainings:verify"),
+    Stop(
+        "certificate check, unknown code",
+        "/fortbildungen/bescheinigung/?code=ABCD-EFGH-JKLM",
+        status=404,
+        shows="ABCD-EFGH-JKLM",
+    ),
+    Stop("certificate check, bad code", "/fortbildungen/bescheinigung/?code=x", shows=" – "),
+    Stop("certificate confirmed", "trainings:verify_code", ("$certificate",), shows=LAST_NAME),
 ]
 
 
 def test_the_walk_names_each_page_once():
     names = [stop.name for stop in WALK]
     assert len(names) == len(set(names))
+
+
+def _certificate_context(volunteer) -> dict:
+    """A course the volunteer attended, with their certificate (its public check)."""
+    from tests.trainings.factories import past_course
+    from trainings.models import Registration
+    from trainings.services import issue_certificate
+
+    registration = Registration.objects.create(
+        course=past_course(title="Datenschutz-Grundverordnungsumsetzungsworkshop für Vereine"),
+        user=volunteer,
+        status=Registration.Status.CONFIRMED,
+        attendance=Registration.Attendance.ATTENDED,
+    )
+    return {"certificate": issue_certificate(registration=registration).code}
 
 
 @pytest.fixture
@@ -384,6 +409,7 @@ def walk_context(transactional_db):
     trainings = _trainings(volunteer)
     return {
         **trainings,
+        **_certificate_context(volunteer),
         "slot": free_slot.pk,
         "number": booking.number,
         "association": association.slug,
