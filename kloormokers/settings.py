@@ -305,6 +305,12 @@ ACCOUNT_RATE_LIMITS = {  # allauth's defaults, stated so they are visible and tu
     "advice_question": "5/h/user,20/d/user",
     # Infothek: "Frist merken" writes a row (the mail comes later, once).
     "infothek_reminder": "30/h/user,100/d/user",
+    # Qualifizierung: each registration mails the person; a wish may mail them later.
+    "training_registration": "10/h/user,30/d/user",
+    "training_wish": "10/h/user,30/d/user",
+    # Qualifizierung: anyone may check a certificate's code; not by trying codes in bulk.
+    "training_certificate_check": "20/m/ip,200/h/ip",
+    "training_certificate_pdf": "20/h/user",  # each download renders a PDF (about 0.4 s)
 }
 # Behind a reverse proxy the client's address is in X-Forwarded-For; without this every
 # visitor would share one rate-limit bucket (the proxy's address).

@@ -87,13 +87,14 @@ def test_profile_change_saves_and_switches_language(client, user):
 def test_account_overview_needs_the_same_queries_for_3_or_30_rows_of_the_person(client, user):
     client.force_login(user)
     # session, user, site configuration, "Mein Verein" (representations, open claims,
-    # proposals: one query each), "Meine Beratungen" (one) and "Meine Fristen" (one); counted
+    # proposals: one query each), "Meine Beratungen", "Meine Fortbildungen" and "Meine
+    # Fristen" (one each); counted
     # with 3 and 30 rows of every kind linked to the person (addresses, mails, sessions, …):
     # a section that costs a query per row of the person fails here
     _small, large = assert_queries_do_not_grow(
         lambda: client.get(reverse("account_overview")),
         add_rows=lambda count: add_rows_of_every_kind(count, person=user),
-        queries=8,
+        queries=9,
     )
     assert user.email in large.content.decode()
 
