@@ -34,6 +34,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 run: install
+	scripts/ensure_pdf_libs.sh
 	env -u DATABASE_URL -u REDIS_URL -u EMAIL_URL $(PY) manage.py migrate --noinput
 	env -u DATABASE_URL -u REDIS_URL -u EMAIL_URL $(PY) manage.py seed_demo
 	env -u DATABASE_URL -u REDIS_URL -u EMAIL_URL $(PY) manage.py collectstatic --noinput --verbosity 0
@@ -49,6 +50,7 @@ run: install
 
 test: install-dev
 	scripts/ensure_test_services.sh
+	scripts/ensure_pdf_libs.sh
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports

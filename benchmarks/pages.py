@@ -114,6 +114,15 @@ PAGES = [
     Page("newsletter sign-up", "/newsletter/"),
     Page("newsletter archive", "/newsletter/archiv/"),
     Page("my newsletter (logged in)", "/konto/newsletter/", logged_in=True),
+    # Qualifizierung (course pages need the demo's courses: add them with the demo data)
+    Page("training catalogue", "/fortbildungen/"),
+    Page("training catalogue, filtered", "/fortbildungen/?q=Verein&free=1&seats=1"),
+    Page("course page", "/fortbildungen/kurs/vereinsrecht-kompakt/"),
+    Page("training feed (ICS)", "/fortbildungen/kalender.ics"),
+    Page("course wish (logged in)", "/fortbildungen/wunsch/", logged_in=True),
+    Page("my trainings (logged in)", "/konto/fortbildungen/", logged_in=True),
+    # Qualifizierung: the public check of a certificate's code (the form)
+    Page("certificate check", "/fortbildungen/bescheinigung/"),
 ]
 
 

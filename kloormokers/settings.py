@@ -343,6 +343,12 @@ ACCOUNT_RATE_LIMITS = {  # allauth's defaults, stated so they are visible and tu
     "infothek_reminder": "30/h/user,100/d/user",
     # Newsletter sign-up: each may send a confirmation mail to the address typed in.
     "newsletter_subscribe": "10/h/ip",
+    # Qualifizierung: each registration mails the person; a wish may mail them later.
+    "training_registration": "10/h/user,30/d/user",
+    "training_wish": "10/h/user,30/d/user",
+    # Qualifizierung: anyone may check a certificate's code; not by trying codes in bulk.
+    "training_certificate_check": "20/m/ip,200/h/ip",
+    "training_certificate_pdf": "20/h/user",  # each download renders a PDF (about 0.4 s)
 }
 # Behind a reverse proxy the client's address is in X-Forwarded-For; without this every
 # visitor would share one rate-limit bucket (the proxy's address).

@@ -83,6 +83,12 @@ def _mark_external_links(tokens) -> None:
                 note = child.__class__("html_inline", "", 0)
                 note.content = f'<span class="kern-sr-only"> ({escape(_("external link"))})</span>'
                 children.append(note)
+            elif child.type == "image":
+                # Images are not embedded (no outside requests, no unchecked files): their
+                # description stays as text so nothing the author meant is lost.
+                alt = child.content
+                child = child.__class__("text", "", 0)
+                child.content = alt
             children.append(child)
         token.children = children
 

@@ -13,6 +13,7 @@ import uuid
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
@@ -73,6 +74,16 @@ def _left_to_the_database_or_default(field) -> bool:
     return field.blank and field.empty_strings_allowed and not field.unique
 
 
+def _within_validators(field, number: int) -> int | None:
+    """A number inside the field's Min/MaxValueValidator range (a rating of 1 to 5 is often
+    also a check constraint); None when the field has no such range."""
+    low = [v.limit_value for v in field.validators if isinstance(v, MinValueValidator)]
+    high = [v.limit_value for v in field.validators if isinstance(v, MaxValueValidator)]
+    if not low or not high:
+        return None
+    return max(low) + number % (min(high) - max(low) + 1)
+
+
 def _value(field, number: int):
     if field.attname == "password":
         return make_password(None)  # a user's password column: an unusable hash
@@ -91,6 +102,8 @@ def _value(field, number: int):
         return text[-field.max_length :] if field.max_length else text
     if isinstance(field, models.BooleanField):
         return False
+    if isinstance(field, models.IntegerField) and _within_validators(field, number) is not None:
+        return _within_validators(field, number)
     if isinstance(field, models.SmallIntegerField | models.PositiveSmallIntegerField):
         return number % 30000 + 1  # the counter runs across the session: stay in range
     if isinstance(field, models.IntegerField):

@@ -7,7 +7,6 @@ from datetime import time, timedelta
 from html import unescape
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from advice import services, slots
@@ -17,6 +16,7 @@ from portal.models import SiteConfiguration
 from tests.advice.factories import AvailabilityFactory, topic
 from tests.advice.helpers import adviser, book, bookable_monday, rules, slot_at
 from tests.factories import UserFactory
+from tests.queries import forget_caches
 
 OVERVIEW = reverse("advice:overview")
 PICKER = reverse("advice:slots")
@@ -336,7 +336,7 @@ def test_the_picker_needs_the_same_queries_for_1_and_8_weeks_of_slots(
         client.force_login(UserFactory())
     monday = bookable_monday()
     params = {"topic": "vereinsrecht", **_week_param(monday)}
-    cache.clear()
+    forget_caches()
     with django_assert_num_queries(PICKER_QUERIES + (LOGGED_IN if logged_in else 0)):
         response = client.get(PICKER, params)
     assert len(_slot_links(response)) >= 30
@@ -363,7 +363,7 @@ def test_the_picker_needs_the_same_queries_for_1_and_50_bookings(
         for slot in taken
     )
     params = {"topic": "vereinsrecht", **_week_param(monday)}
-    cache.clear()
+    forget_caches()
     with django_assert_num_queries(PICKER_QUERIES):
         response = client.get(PICKER, params)
     assert _slot_links(response)
@@ -376,7 +376,7 @@ def test_an_empty_week_needs_one_query_more_whatever_the_slots(
 ):
     _many_advisers(weeks)
     params = {"topic": "vereinsrecht", "format": "video"}
-    cache.clear()
+    forget_caches()
     with django_assert_num_queries(PICKER_QUERIES + EMPTY_WEEK):
         response = client.get(PICKER, params)
     assert _slot_links(response) == []
@@ -388,7 +388,7 @@ def test_the_overview_needs_the_same_queries_whatever_the_slots(
     client, django_assert_num_queries, weeks
 ):
     _many_advisers(weeks)
-    cache.clear()
+    forget_caches()
     # site configuration, topics, the on-site places
     with django_assert_num_queries(3):
         assert client.get(OVERVIEW).status_code == 200

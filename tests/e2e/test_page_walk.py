@@ -42,6 +42,11 @@ from tests.network.factories import (
     OpportunityFactory,
     RepresentativeFactory,
 )
+from tests.trainings.factories import CourseFactory, VenueFactory, past_course
+from tests.trainings.factories import topic as training_topic
+from trainings.links import feedback_token
+from trainings.models import Registration, Speaker
+from trainings.services import issue_certificate, mark_attendance, register
 
 # Long, with no hyphen to break at: 90+ characters of address in runs of 40+ letters.
 LONG_EMAIL = "ehrenamtskoordinationfreiwilligenmanagement@kreisjugendfeuerwehrverbandrendsburg.de"
@@ -58,6 +63,10 @@ ADVISER = "Hauptamtliche Ehrenamtskoordinatorin Friederike Schleswig-Holsteineri
 PROGRAMME = "Engagementförderung für Jugendfeuerwehrverbände im ländlichen Raum"
 FUNDER = "Deutsche Stiftung für Engagement und Ehrenamt (Bundesstiftung)"
 ISSUE = "Ehrenamtsförderungsrichtlinienänderungsbekanntmachung im Kreisgebiet"
+COURSE = "Vereinsvorstandshaftungsrecht und Kassenprüfungsgrundsätze für Ehrenamtliche"
+FULL_COURSE = "Kinderschutzkonzeptentwicklung in Jugendfeuerwehrabteilungen"
+PAST_COURSE = "Öffentlichkeitsarbeitsgrundlagen mit kleinem Vereinsbudget"
+VENUE = "Dorfgemeinschaftshaus Hohenwestedt-Land Süd, Mehrzweckraum im Obergeschoss"
 ANONYMOUS = "anonymous"
 VOLUNTEER = "volunteer"
 
@@ -215,6 +224,12 @@ INFOTHEK_WALK = [
     Stop("Infothek search, nothing found", "/infothek/suche/?q=Quastenflosser&kind=news"),
     Stop("Infothek search, start", "infothek:search"),
 ]
+
+
+def _register_for_course(page, context):
+    page.fill("textarea[name=needs]", "Ich komme mit dem Rollstuhl.")
+    return _submit(page, "main form button[type=submit].kern-btn--primary")
+
 
 WALK = [
     # --- public pages
@@ -384,12 +399,86 @@ WALK = [
         "newsletter archive issue", "newsletter:archive_issue", ("$newsletter_issue",), shows=ISSUE
     ),
     Stop("Mein Konto: newsletter", "newsletter:my_newsletter", who=VOLUNTEER, shows=LONG_EMAIL),
+    # --- Qualifizierung (issue 9)
+    Stop(
+        "training catalogue, filtered",
+        "/fortbildungen/?q=Kassenpr%C3%BCfung&topic=finanzen&free=1&seats=1&format=on_site",
+        shows=COURSE,
+    ),
+    Stop("training catalogue, nothing found", "/fortbildungen/?q=Quastenflosser"),
+    Stop("course page", "trainings:course", ("$course",), shows=VENUE),
+    Stop(
+        "course page, seat confirmed",
+        "trainings:course",
+        ("$confirmed_course",),
+        who=VOLUNTEER,
+        shows=COURSE,
+    ),
+    Stop(
+        "course page, waitlisted",
+        "trainings:course",
+        ("$full_course",),
+        who=VOLUNTEER,
+        shows=FULL_COURSE,
+    ),
+    Stop("register for a course", "trainings:register", ("$course",), who=VOLUNTEER),
+    Stop(
+        "registered for a course (notice)",
+        "trainings:register",
+        ("$course",),
+        who=VOLUNTEER,
+        then=_register_for_course,
+        shows=VENUE,
+    ),
+    Stop(
+        "cancel a training registration",
+        "trainings:cancel",
+        ("$registration",),
+        who=VOLUNTEER,
+        shows=COURSE,
+    ),
+    Stop(
+        "leave a waiting list",
+        "trainings:cancel",
+        ("$waiting_registration",),
+        who=VOLUNTEER,
+        shows=FULL_COURSE,
+    ),
+    Stop("Meine Fortbildungen", "trainings:my_trainings", who=VOLUNTEER, shows=PAST_COURSE),
+    Stop("course wish", "trainings:wish", who=VOLUNTEER),
+    Stop("course feedback", "trainings:feedback", ("$feedback_token",), shows=PAST_COURSE),
+    Stop("course feedback, invalid link", "/fortbildungen/feedback/ungueltig/", status=410),
+    # --- Qualifizierung: the public check of a certificate (issue 9)
+    Stop("certificate check", "trainings:verify"),
+    Stop(
+        "certificate check, unknown code",
+        "/fortbildungen/bescheinigung/?code=ABCD-EFGH-JKLM",
+        status=404,
+        shows="ABCD-EFGH-JKLM",
+    ),
+    Stop("certificate check, bad code", "/fortbildungen/bescheinigung/?code=x", shows=" – "),
+    Stop("certificate confirmed", "trainings:verify_code", ("$certificate",), shows=LAST_NAME),
 ]
 
 
 def test_the_walk_names_each_page_once():
     names = [stop.name for stop in WALK]
     assert len(names) == len(set(names))
+
+
+def _certificate_context(volunteer) -> dict:
+    """A course the volunteer attended, with their certificate (its public check)."""
+    from tests.trainings.factories import past_course
+    from trainings.models import Registration
+    from trainings.services import issue_certificate
+
+    registration = Registration.objects.create(
+        course=past_course(title="Datenschutz-Grundverordnungsumsetzungsworkshop für Vereine"),
+        user=volunteer,
+        status=Registration.Status.CONFIRMED,
+        attendance=Registration.Attendance.ATTENDED,
+    )
+    return {"certificate": issue_certificate(registration=registration).code}
 
 
 @pytest.fixture
@@ -434,11 +523,14 @@ def walk_context(transactional_db):
     )
     newsletter_services.start_sending(issue=issue)
     newsletter_services.fan_out(issue_id=issue.pk)
+    trainings = _trainings(volunteer)
     return {
         **make_infothek_content(),
         "programme": programme.slug,
         "newsletter_token": subscription.token,
         "newsletter_issue": issue.pk,
+        **trainings,
+        **_certificate_context(volunteer),
         "slot": free_slot.pk,
         "number": booking.number,
         "association": association.slug,
@@ -447,6 +539,49 @@ def walk_context(transactional_db):
         "confirmation_key": EmailConfirmationHMAC(second).key,
         "uidb36": user_pk_to_url_str(volunteer),
         "reset_key": default_token_generator.make_token(volunteer),
+    }
+
+
+def _trainings(volunteer) -> dict:
+    """A course with a long title and venue, the volunteer's confirmed seat in another and a
+    waiting place in a full one, an attended course of last week (certificate, feedback)."""
+    venue = VenueFactory(
+        name=VENUE,
+        municipality=MunicipalityFactory(name="Hohenwestedt-Land Süd"),
+        hearing_loop=True,
+        accessibility_notes="Aufzug neben dem Haupteingang",
+    )
+    start = timezone.now().replace(microsecond=0) + timedelta(days=10)
+    open_course = CourseFactory(
+        title=COURSE,
+        summary="Haftung, Kasse und Kassenprüfung: was ein Vorstand wissen muss.",
+        topic=training_topic("finanzen"),
+        venue=venue,
+        what_to_bring="Satzung und letzter Kassenbericht",
+        dates=[
+            (start, start + timedelta(hours=3)),
+            (start + timedelta(days=7), start + timedelta(days=7, hours=3)),
+        ],
+    )
+    open_course.speakers.add(Speaker.objects.create(name=ADVISER, role="Steuerberaterin"))
+    confirmed_course = CourseFactory(title=f"{COURSE} – Aufbaukurs", venue=venue)
+    seat = register(course=confirmed_course, user=volunteer)
+    full = CourseFactory(title=FULL_COURSE, capacity=1, format="online", venue=None)
+    register(course=full, user=UserFactory())
+    waiting = register(course=full, user=volunteer)
+    held = past_course(title=PAST_COURSE, venue=venue)
+    attended = Registration.objects.create(
+        course=held, user=volunteer, status="confirmed", confirmed_at=timezone.now()
+    )
+    mark_attendance(registrations=[attended], attended=True)
+    issue_certificate(registration=attended)
+    return {
+        "course": open_course.slug,
+        "confirmed_course": confirmed_course.slug,
+        "full_course": full.slug,
+        "registration": seat.pk,
+        "waiting_registration": waiting.pk,
+        "feedback_token": feedback_token(attended),
     }
 
 

@@ -91,9 +91,12 @@ def test_raw_html_is_shown_as_text_not_dropped_silently(text):
     assert "<" + text[1:] not in html
 
 
-def test_an_image_is_not_embedded():
+def test_an_image_is_not_embedded_but_its_description_stays():
     # Images would load from anywhere (and are not part of what staff may write).
-    assert "<img" not in render_markdown("![Logo](https://example.org/logo.png)")
+    html = render_markdown("![Logo des Kreises](https://example.org/logo.png)")
+    assert "<img" not in html
+    assert "example.org" not in html
+    assert "Logo des Kreises" in html
 
 
 # --- What is kept -----------------------------------------------------------------------------
