@@ -285,6 +285,6 @@ def test_the_account_section_costs_one_query_whatever_the_bookings(
     client.force_login(person)
     forget_caches()
     # session, user, site configuration, Mein Verein (3), Meine Beratungen (1),
-    # Meine Fortbildungen (1), Meine Fristen (1)
-    with django_assert_num_queries(9):
+    # Meine Fortbildungen (1), Meine Fristen (1), Newsletter (1)
+    with django_assert_num_queries(10):
         assert client.get(reverse("account_overview")).status_code == 200

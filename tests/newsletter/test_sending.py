@@ -251,8 +251,9 @@ def test_the_fan_out_of_10000_recipients_is_a_bulk_insert():
         written = services.fan_out(issue_id=issue.pk)
     assert written == 10_000
     assert _rows(issue).count() == 10_000
-    # Per batch of 1,000: recipients, their names, existing keys, the insert (+ savepoints).
-    assert len(queries) <= 100, f"{len(queries)} queries"
+    # Per batch of 1,000 about a dozen statements: recipients, their names, the blocked
+    # addresses, the insert with its savepoints, starting the delivery. Per recipient: none.
+    assert len(queries) <= 150, f"{len(queries)} queries"
     inserts = [q for q in queries.captured_queries if q["sql"].startswith('INSERT INTO "mailings')]
     assert len(inserts) == 10
 
