@@ -408,19 +408,26 @@ def test_two_workers_claiming_batches_at_once_never_send_the_same_row(smtp_sink,
 def test_negative_control_a_claim_without_lock_and_status_check_sends_rows_twice(
     smtp_sink, monkeypatch
 ):
-    """Shows the race test above catches a claim that lets a second worker take the rows."""
-    monkeypatch.setattr(
-        bulk,
-        "_pick_due",
-        lambda limit: list(
+    """Shows the race test above catches a claim that lets a second worker take the rows: a
+    naive claim (no row lock, no status check, the rows read back by id, not by the claim's
+    token) in place of the real one sends the same rows twice."""
+
+    def naive_claim(limit, token):
+        ids = list(
             Email.objects.filter(bulk=True, status=Email.Status.QUEUED)
             .order_by("id")
             .values_list("id", flat=True)[:limit]
-        ),
-    )
-    monkeypatch.setattr(bulk, "_still_queued", lambda ids: Q(id__in=ids))
+        )
+        picked.wait(timeout=10)  # both workers have picked before either marks its rows
+        Email.objects.filter(id__in=ids).update(
+            status=Email.Status.SENDING, claimed_at=Now(), claim_token=token
+        )
+        return list(Email.objects.filter(id__in=ids).order_by("id"))
+
+    picked = threading.Barrier(2)
+    monkeypatch.setattr(bulk, "_claim", naive_claim)
     _bulk_rows(10)
-    _results, errors = _two_batches_at_once(monkeypatch)
+    _results, errors = run_together(lambda: deliver_batch(limit=5), lambda: deliver_batch(limit=5))
     assert errors == []
     recipients = [m["To"] for m in smtp_sink.messages]
     assert len(recipients) > len(set(recipients))  # the same rows went out twice
