@@ -8,55 +8,11 @@ valid. Topic choices are read once per request (one query).
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.filter_forms import FilterForm
+
 from .models import Topic
 
-MAX_PAGE = 10_000
 MAX_QUERY_LENGTH = 100
-PAGE_ERRORS = {
-    key: _("The page number was not valid: showing the first page.")
-    for key in ("invalid", "min_value", "max_value")
-}
-
-
-class ListForm(forms.Form):
-    """The page parameter and reading the valid part; subclasses add their filters."""
-
-    # Never shown as a field: the pagination links carry it; a new search starts at page 1.
-    page = forms.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=MAX_PAGE,
-        widget=forms.HiddenInput,
-        error_messages=PAGE_ERRORS,
-    )
-
-    # Query parameters that make up the search, in the order the URLs show them.
-    filter_params: tuple[str, ...] = ()
-
-    def __init__(self, data=None, **kwargs):
-        super().__init__(data if data is not None else {}, **kwargs)
-
-    def _valid(self, name: str):
-        """The cleaned value of a field, or None when it was missing or not valid."""
-        if not hasattr(self, "cleaned_data"):
-            self.is_valid()
-        value = self.cleaned_data.get(name)
-        return value if value not in ("", None, False) else None
-
-    @property
-    def page_number(self) -> int:
-        return self._valid("page") or 1
-
-    def params(self) -> dict[str, str]:
-        """The valid, non-empty filters as query parameters (for links that keep them)."""
-        return {
-            name: str(self._valid(name))
-            for name in self.filter_params
-            if self._valid(name) is not None
-        }
-
-    def page_error(self, message: str) -> None:
-        self.add_error("page", message)
 
 
 class TopicChoiceMixin:
@@ -74,7 +30,7 @@ class TopicChoiceMixin:
         return self.topics.get(slug) if slug else None
 
 
-class GuideFilterForm(TopicChoiceMixin, ListForm):
+class GuideFilterForm(TopicChoiceMixin, FilterForm):
     class Audience:
         VOLUNTEERS = "volunteers"
         BOARDS = "boards"
@@ -124,7 +80,7 @@ class QuickSearchForm(forms.Form):
     )
 
 
-class SearchForm(TopicChoiceMixin, ListForm, QuickSearchForm):
+class SearchForm(TopicChoiceMixin, FilterForm, QuickSearchForm):
     """The Infothek search: a term, what kind of item, a topic."""
 
     KINDS = ("guide", "programme", "news", "faq")

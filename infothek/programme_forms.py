@@ -9,15 +9,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from portal.filter_forms import FilterForm
+
 from .models import FundingProgramme, Topic
 
-MAX_PAGE = 10_000
 WEEKS = (2, 4, 8, 12)
 REMINDER_DAYS = (7, 14, 28)
 OPEN, ALL = "1", "0"
 
 
-class ProgrammeFilterForm(forms.Form):
+class ProgrammeFilterForm(FilterForm):
     """Topic, open now (on unless open=0), deadline within N weeks, type of funder, page."""
 
     topic = forms.ChoiceField(
@@ -50,18 +51,6 @@ class ProgrammeFilterForm(forms.Form):
             "invalid_choice": _("There is no such type of funder: this filter was not applied.")
         },
     )
-    # Never shown as a field: the pagination links carry it; a new search starts at page 1.
-    page = forms.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=MAX_PAGE,
-        widget=forms.HiddenInput,
-        error_messages={
-            "invalid": _("The page number was not valid: showing the first page."),
-            "min_value": _("The page number was not valid: showing the first page."),
-            "max_value": _("The page number was not valid: showing the first page."),
-        },
-    )
 
     # Query parameters that make up the filters, in the order the URLs show them.
     filter_params = ("topic", "open", "within", "funder")
@@ -78,13 +67,6 @@ class ProgrammeFilterForm(forms.Form):
         ]
         if not self.data.get("open"):
             self.initial["open"] = OPEN
-
-    def _valid(self, name: str):
-        """The cleaned value of a field, or None when it was missing or not valid."""
-        if not hasattr(self, "cleaned_data"):
-            self.is_valid()
-        value = self.cleaned_data.get(name)
-        return value if value not in ("", None) else None
 
     @property
     def topic_obj(self) -> Topic | None:
@@ -103,18 +85,8 @@ class ProgrammeFilterForm(forms.Form):
     def funder_type(self) -> str:
         return self._valid("funder") or ""
 
-    @property
-    def page_number(self) -> int:
-        return self._valid("page") or 1
-
-    def params(self) -> dict[str, str]:
-        """The valid, non-default filters as query parameters (for links that keep them)."""
-        params = {}
-        for name in self.filter_params:
-            value = self._valid(name)
-            if value is not None and not (name == "open" and value == OPEN):
-                params[name] = str(value)
-        return params
+    def is_default(self, name: str, value) -> bool:
+        return name == "open" and value == OPEN  # open only is what the list shows anyway
 
     def active_filters(self) -> list[tuple[str, str]]:
         """(parameter, what it means for a person) for each filter that can be loosened."""
@@ -130,9 +102,6 @@ class ProgrammeFilterForm(forms.Form):
             ),
         }
         return [(name, str(labels[name]())) for name in self.params() if name in labels]
-
-    def page_error(self, message: str) -> None:
-        self.add_error("page", message)
 
 
 class ReminderForm(forms.Form):

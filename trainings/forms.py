@@ -18,11 +18,11 @@ from django.utils.translation import gettext_lazy as _
 
 from network.models import Amt, Association, Municipality
 from network.selectors import Filters, associations_of, search_associations
+from portal.filter_forms import FilterForm
 
 from .models import Course, CourseWish, Feedback, Registration, Topic
 from .selectors import MAX_QUERY_LENGTH, CourseFilters
 
-MAX_PAGE = 10_000
 ASSOCIATION_MATCHES = 10
 NEEDS_MAX = Registration._meta.get_field("needs").max_length
 WISH_MAX = CourseWish._meta.get_field("text").max_length
@@ -41,7 +41,7 @@ def _date_field(label):
     )
 
 
-class CourseFilterForm(forms.Form):
+class CourseFilterForm(FilterForm):
     """Search term, topic, date range, Amt, Gemeinde, format, free of charge, free seats and
     the page; the URL parameters are English, like the directory's."""
 
@@ -88,18 +88,6 @@ class CourseFilterForm(forms.Form):
     )
     free = forms.BooleanField(label=_("Only courses free of charge"), required=False)
     seats = forms.BooleanField(label=_("Only courses with free seats"), required=False)
-    # Never shown as a field: the pagination links carry it; a new search starts at page 1.
-    page = forms.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=MAX_PAGE,
-        widget=forms.HiddenInput,
-        error_messages={
-            "invalid": _("The page number was not valid: showing the first page."),
-            "min_value": _("The page number was not valid: showing the first page."),
-            "max_value": _("The page number was not valid: showing the first page."),
-        },
-    )
 
     # Query parameters that make up the search, in the order the URLs show them.
     filter_params = ("q", "topic", "from", "to", "amt", "municipality", "format", "free", "seats")
@@ -145,13 +133,6 @@ class CourseFilterForm(forms.Form):
 
     # --- Reading the valid part ----------------------------------------------------------
 
-    def _valid(self, name: str):
-        """The cleaned value of a field, or None when it was missing or not valid."""
-        if not hasattr(self, "cleaned_data"):
-            self.is_valid()
-        value = self.cleaned_data.get(name)
-        return value if value not in ("", None, False) else None
-
     @property
     def topic_obj(self) -> Topic | None:
         slug = self._valid("topic")
@@ -166,25 +147,6 @@ class CourseFilterForm(forms.Form):
     def municipality_obj(self) -> Municipality | None:
         pk = self._valid("municipality")
         return self.municipalities.get(pk) if pk else None
-
-    @property
-    def page_number(self) -> int:
-        return self._valid("page") or 1
-
-    def params(self) -> dict[str, str]:
-        """The valid, non-empty filters as query parameters (for links that keep them)."""
-        params = {}
-        for name in self.filter_params:
-            value = self._valid(name)
-            if value is None:
-                continue
-            if value is True:
-                params[name] = "1"
-            elif hasattr(value, "isoformat"):
-                params[name] = value.isoformat()
-            else:
-                params[name] = str(value)
-        return params
 
     def filters(self, *, without: str = "") -> CourseFilters:
         """The selector's filters from the valid values (one of them left out on request)."""
@@ -236,10 +198,6 @@ class CourseFilterForm(forms.Form):
             "seats": lambda: _("also fully booked courses (waiting list)"),
         }
         return [(name, str(labels[name]())) for name in self.params()]
-
-    def page_error(self, message: str) -> None:
-        """Tell that the asked-for page does not exist (the view shows another one)."""
-        self.add_error("page", message)
 
 
 class RegistrationForm(forms.Form):

@@ -16,8 +16,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from portal.filter_forms import FilterForm
+
 from .. import selectors
-from ..forms import GuideFilterForm, ListForm, QuickSearchForm, SearchForm
+from ..forms import GuideFilterForm, QuickSearchForm, SearchForm
 from ..models import Download, FundingProgramme, Guide, NewsItem, Question, Topic
 from ..uploads import CONTENT_TYPES
 
@@ -53,7 +55,7 @@ def _pagination(paginator, page, path: str, params: dict) -> dict | None:
     }
 
 
-def _page(request, form: ListForm, items) -> dict:
+def _page(request, form: FilterForm, items) -> dict:
     """One page of `items` (a queryset or a list) with the pagination links; a page after the
     last shows the last one and says so."""
     form.is_valid()  # what is not valid is left out and listed in the error summary
@@ -123,7 +125,7 @@ def guide_detail(request, slug):
 
 @require_safe
 def news_list(request):
-    form = ListForm(request.GET)
+    form = FilterForm(request.GET)
     context = _page(request, form, selectors.newest_news())
     return render(request, "infothek/news_list.html", context)
 

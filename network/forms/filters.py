@@ -11,13 +11,13 @@ from dataclasses import replace
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.filter_forms import FilterForm
+
 from ..models import Amt, Category, Municipality
 from ..selectors import MAX_QUERY_LENGTH, Filters
 
-MAX_PAGE = 10_000
 
-
-class DirectoryFilterForm(forms.Form):
+class DirectoryFilterForm(FilterForm):
     """Search term, category, Amt, Gemeinde and page: the filters the directory and the
     opportunity list share. Subclasses add their own and build their selector's filters."""
 
@@ -54,18 +54,6 @@ class DirectoryFilterForm(forms.Form):
             )
         },
     )
-    # Never shown as a field: the pagination links carry it; a new search starts at page 1.
-    page = forms.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=MAX_PAGE,
-        widget=forms.HiddenInput,
-        error_messages={
-            "invalid": _("The page number was not valid: showing the first page."),
-            "min_value": _("The page number was not valid: showing the first page."),
-            "max_value": _("The page number was not valid: showing the first page."),
-        },
-    )
 
     # Query parameters that make up the search, in the order the URLs show them.
     filter_params = ("q", "category", "amt", "municipality")
@@ -99,13 +87,6 @@ class DirectoryFilterForm(forms.Form):
 
     # --- Reading the valid part ----------------------------------------------------------
 
-    def _valid(self, name: str):
-        """The cleaned value of a field, or None when it was missing or not valid."""
-        if not hasattr(self, "cleaned_data"):
-            self.is_valid()
-        value = self.cleaned_data.get(name)
-        return value if value not in ("", None, False) else None
-
     @property
     def category_obj(self) -> Category | None:
         slug = self._valid("category")
@@ -120,19 +101,6 @@ class DirectoryFilterForm(forms.Form):
     def municipality_obj(self) -> Municipality | None:
         pk = self._valid("municipality")
         return self.municipalities.get(pk) if pk else None
-
-    @property
-    def page_number(self) -> int:
-        return self._valid("page") or 1
-
-    def params(self) -> dict[str, str]:
-        """The valid, non-empty filters as query parameters (for links that keep them)."""
-        params = {}
-        for name in self.filter_params:
-            value = self._valid(name)
-            if value is not None:
-                params[name] = "1" if value is True else str(value)
-        return params
 
     def active_filters(self) -> list[tuple[str, str]]:
         """(parameter, what it means for a person) for each filter in use, to loosen it."""
@@ -150,10 +118,6 @@ class DirectoryFilterForm(forms.Form):
             "seeking": lambda: _("also associations not looking for volunteers"),
         }
         return [(name, str(labels[name]())) for name in self.params()]
-
-    def page_error(self, message: str) -> None:
-        """Tell that the asked-for page does not exist (the view shows another one)."""
-        self.add_error("page", message)
 
 
 class AssociationFilterForm(DirectoryFilterForm):
