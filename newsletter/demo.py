@@ -52,7 +52,7 @@ def load(options: DemoOptions) -> list[str]:
                 privacy_notice_version=settings.PRIVACY_NOTICE_VERSION,
             )
             subscription.segments.set(Segment.objects.filter(active=True))
-            lines.append(f"Newsletter: {VOLUNTEER} subscribed")
+            lines.append(f"{VOLUNTEER} subscribed")
         for subject, body, days_ago in ISSUES:
             if Issue.objects.filter(subject=subject).exists():
                 continue
@@ -70,7 +70,7 @@ def load(options: DemoOptions) -> list[str]:
                 rendered_text=rendered.text,
                 web_html=rendered.web,
             )
-            lines.append(f"Newsletter: issue {subject!r} in the archive")
+            lines.append(f"issue {subject!r} in the archive")
     return lines
 
 
