@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from network.models import Association, Municipality
 from portal.addresses import EmailAddressField
+from portal.period import PeriodForm
 
 from . import case_export, services
 from .exceptions import AdviceError, SlotTaken
@@ -245,35 +246,6 @@ def _week_links(topic, fmt, first_day: date) -> dict:
 
 
 # --- Statistics -----------------------------------------------------------------------------------
-
-
-class PeriodForm(forms.Form):
-    since = forms.DateField(
-        label=_("from"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    until = forms.DateField(
-        label=_("until"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-
-    MAX_YEARS = 10
-
-    def clean(self):
-        cleaned = super().clean()
-        since, until = cleaned.get("since"), cleaned.get("until")
-        if since and until and since > until:
-            raise forms.ValidationError(gettext("The first day comes after the last."))
-        for day in (since, until):
-            if day and not date(2000, 1, 1) <= day <= date(2100, 12, 31):
-                raise forms.ValidationError(gettext("Please choose days between 2000 and 2100."))
-        if since and until and (until - since).days > 366 * self.MAX_YEARS:
-            raise forms.ValidationError(
-                gettext("Please choose at most %(years)d years.") % {"years": self.MAX_YEARS}
-            )
-        return cleaned
 
 
 def statistics(request, model_admin):
