@@ -11,8 +11,6 @@ Model permissions decide who sees anything: cases hold personal data and are for
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.admin.widgets import AdminTimeWidget
 from django.contrib.auth.models import Permission
 from django.db import models
@@ -28,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from network.admin_panels import register_association_panel
+from portal.admin_base import ModelAdmin
 
 from . import admin_views, services, slots
 from .admin_filters import (
@@ -52,21 +51,6 @@ from .models import (
 )
 
 ASSOCIATION_CASES_SHOWN = 20  # on the association's page; the case list has them all
-
-
-class ModelAdmin(admin.ModelAdmin):
-    """A filter value with a NUL byte (PostgreSQL refuses it in text) is answered like any
-    filter the list does not know, instead of with an error page."""
-
-    def get_changelist_instance(self, request):
-        if any(
-            "\x00" in value
-            for key, values in request.GET.lists()
-            if key != SEARCH_VAR
-            for value in values
-        ):
-            raise IncorrectLookupParameters
-        return super().get_changelist_instance(request)
 
 
 def case_workers():
@@ -403,6 +387,7 @@ def _event_value(event, value):
 @admin.register(AdviceRequest)
 class AdviceRequestAdmin(ModelAdmin):
     form = CaseForm
+    action_errors = (AdviceError,)
     list_display = ["number", "topic", "appointment", "status", "assignee", "due", "created"]
     list_filter = [
         CaseViewFilter,
@@ -579,17 +564,8 @@ class AdviceRequestAdmin(ModelAdmin):
 
     # Actions ------------------------------------------------------------------------------------
 
-    def _each(self, request, queryset, work, done_message):
-        done = 0
-        for case in queryset:
-            try:
-                work(case)
-            except AdviceError as error:
-                self.message_user(request, f"{case.number}: {error.message}", messages.WARNING)
-            else:
-                done += 1
-        if done:
-            self.message_user(request, done_message(done), messages.SUCCESS)
+    def action_label(self, case) -> str:
+        return case.number
 
     @admin.action(description=_("Assign the selected cases to me"), permissions=["change"])
     def assign_to_me(self, request, queryset):

@@ -14,8 +14,6 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.views.main import SEARCH_VAR
 from django.db import transaction
 from django.db.models import Count
 from django.template.defaultfilters import filesizeformat
@@ -24,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_base import ModelAdmin
 from portal.admin_views import MarkdownPreviewMixin
 
 from . import services
@@ -31,21 +30,6 @@ from .admin_forms import DownloadForm
 from .models import Download, FundingProgramme, Guide, NewsItem, Publishable, Question, Topic
 
 REVIEW_DAYS = 365  # a guide not checked for this long is due again (Guide.review_due)
-
-
-class ModelAdmin(admin.ModelAdmin):
-    """A filter value with a NUL byte (PostgreSQL refuses it in text) is answered like any
-    filter the list does not know, instead of with an error page."""
-
-    def get_changelist_instance(self, request):
-        if any(
-            "\x00" in value
-            for key, values in request.GET.lists()
-            if key != SEARCH_VAR
-            for value in values
-        ):
-            raise IncorrectLookupParameters
-        return super().get_changelist_instance(request)
 
 
 # --- Filters ----------------------------------------------------------------------------------

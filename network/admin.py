@@ -13,7 +13,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -31,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from portal.addresses import EmailAddressField
+from portal.admin_base import ModelAdmin
 
 from . import association_export, association_import, services
 from .exceptions import DirectoryError, ImportFileError, LogoError
@@ -56,22 +56,6 @@ IMPORT_KEPT_SECONDS = 60 * 60  # an uploaded file waits this long for "import no
 
 
 # --- Ämter and municipalities -----------------------------------------------------------------
-
-
-class ModelAdmin(admin.ModelAdmin):
-    """A filter value with a NUL byte (PostgreSQL refuses it in text) is answered like any
-    filter the list does not know, instead of with an error page. (The search term has its
-    own check: Django shows a message and lists everything.)"""
-
-    def get_changelist_instance(self, request):
-        if any(
-            "\x00" in value
-            for key, values in request.GET.lists()
-            if key != SEARCH_VAR
-            for value in values
-        ):
-            raise IncorrectLookupParameters
-        return super().get_changelist_instance(request)
 
 
 @admin.register(Amt)

@@ -12,8 +12,6 @@ statistics — are in admin_views.py. Model permissions decide who sees anything
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.views.main import SEARCH_VAR
 from django.db import connection
 from django.db.models import Avg, Count, Q
 from django.template.response import TemplateResponse
@@ -22,6 +20,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+
+from portal.admin_base import ModelAdmin
 
 from . import admin_views, participant_export, services
 from .admin_filters import VenueAmtFilter, WhenFilter
@@ -37,21 +37,6 @@ from .models import (
     Topic,
     Venue,
 )
-
-
-class ModelAdmin(admin.ModelAdmin):
-    """A filter value with a NUL byte (PostgreSQL refuses it in text) is answered like any
-    filter the list does not know, instead of with an error page."""
-
-    def get_changelist_instance(self, request):
-        if any(
-            "\x00" in value
-            for key, values in request.GET.lists()
-            if key != SEARCH_VAR
-            for value in values
-        ):
-            raise IncorrectLookupParameters
-        return super().get_changelist_instance(request)
 
 
 class ReadOnlyAdmin(ModelAdmin):
@@ -192,6 +177,7 @@ class CourseDateInline(admin.TabularInline):
 @admin.register(Course)
 class CourseAdmin(ModelAdmin):
     form = CourseForm
+    action_errors = (TrainingError,)
     inlines = [CourseDateInline]
     list_display = [
         "title",
@@ -358,17 +344,8 @@ class CourseAdmin(ModelAdmin):
 
     # Actions ------------------------------------------------------------------------------------
 
-    def _each(self, request, queryset, work, done_message):
-        done = 0
-        for course in queryset:
-            try:
-                work(course)
-            except TrainingError as error:
-                self.message_user(request, f"{course.title}: {error.message}", messages.WARNING)
-            else:
-                done += 1
-        if done:
-            self.message_user(request, done_message(done), messages.SUCCESS)
+    def action_label(self, course) -> str:
+        return course.title
 
     @admin.action(description=_("Publish the selected courses"), permissions=["change"])
     def publish(self, request, queryset):
