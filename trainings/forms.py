@@ -16,14 +16,13 @@ from dataclasses import replace
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from network.models import Amt, Association, Municipality
-from network.selectors import Filters, associations_of, search_associations
+from network.forms.association_choice import AssociationChoiceMixin
+from network.models import Amt, Municipality
 from portal.filter_forms import FilterForm
 
 from .models import Course, CourseWish, Feedback, Registration, Topic
 from .selectors import MAX_QUERY_LENGTH, CourseFilters
 
-ASSOCIATION_MATCHES = 10
 NEEDS_MAX = Registration._meta.get_field("needs").max_length
 WISH_MAX = CourseWish._meta.get_field("text").max_length
 COMMENT_MAX = Feedback._meta.get_field("comment").max_length
@@ -200,7 +199,7 @@ class CourseFilterForm(FilterForm):
         return [(name, str(labels[name]())) for name in self.params()]
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(AssociationChoiceMixin, forms.Form):
     """Optional: the association the person comes for, and their needs."""
 
     needs = forms.CharField(
@@ -217,65 +216,13 @@ class RegistrationForm(forms.Form):
 
     def __init__(self, data=None, *, user, search: str | None = None, **kwargs):
         super().__init__(data, **kwargs)
-        self.user = user
-        own = list(associations_of(user).filter(status=Association.Status.PUBLISHED))
-        self.own_associations = own
-        self.association_matches: list[Association] = []
-        self.association_searched = False
-        self.fields["association"] = forms.ModelChoiceField(
+        self._setup_association(
+            user,
+            search,
             label=_("Association you come for"),
-            required=False,
-            queryset=Association.objects.filter(status=Association.Status.PUBLISHED),
-            error_messages={"invalid_choice": _("Please choose an association from the list.")},
             help_text=_("Optional. Helps the office plan courses for associations."),
         )
-        self.fields["association_search"] = forms.CharField(
-            label=_("Find another association in the directory"),
-            required=False,
-            max_length=100,
-            help_text=_("Type part of its name and press “Search”; the matches appear above."),
-            widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
-        )
-        if search is None:
-            search = self.data.get("association_search", "")
-        # Read before validation: what cannot be text for the database (NUL …) is dropped.
-        searched = "".join(c for c in str(search) if c.isprintable()).strip()[:100]
-        if searched:
-            self.association_searched = True
-            own_ids = {a.pk for a in own}
-            self.association_matches = [
-                a
-                for a in search_associations(Filters(q=searched)).select_related("municipality")[
-                    :ASSOCIATION_MATCHES
-                ]
-                if a.pk not in own_ids
-            ]
-        self._association_choices()
         self.order_fields(["association", "association_search", "needs"])
-
-    def _association_choices(self, extra: Association | None = None):
-        choices = [("", _("No association"))]
-        if self.own_associations:
-            choices.append(
-                (_("Associations you represent"), [(a.pk, a.name) for a in self.own_associations])
-            )
-        matches = list(self.association_matches)
-        if extra is not None and all(extra.pk != a.pk for a in [*self.own_associations, *matches]):
-            matches.append(extra)
-        if matches:
-            choices.append((_("Found in the directory"), [(a.pk, self._label(a)) for a in matches]))
-        self.fields["association"].choices = choices
-
-    @staticmethod
-    def _label(association: Association) -> str:
-        place = association.municipality.name if association.municipality_id else ""
-        return f"{association.name} ({place})" if place else association.name
-
-    def clean_association(self):
-        association = self.cleaned_data.get("association")
-        # An association chosen earlier stays in the select even if the search changed.
-        self._association_choices(extra=association)
-        return association
 
 
 class WishForm(forms.Form):
